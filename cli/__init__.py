@@ -1,0 +1,1 @@
+"""perimeter's command line: a thin shell over the `engine` library."""

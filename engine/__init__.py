@@ -1,0 +1,62 @@
+"""perimeter's engine: the paper's pathway (or yours) as rules, facts in, conclusions out.
+
+    >>> from engine import open_engine
+    >>> with open_engine() as pathway:        # the paper's rules, 2013 baseline
+    ...     pathway.status("A4").state.value
+    'blocked'
+
+Everything a program needs is importable from here; the modules behind it
+are free to change.
+"""
+
+from .compile import compile_pathway, load_pathway
+from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatus
+from .errors import (
+    AmbiguousTargetError,
+    CompileError,
+    Diagnostic,
+    EvaluationError,
+    LoadError,
+    PerimeterError,
+    RefusedError,
+    UnknownIdError,
+)
+from .evaluation import Evaluation
+from .facts import Fact, load_facts
+from .model import Basis, Citation
+from .pathway import Kind, Mode, Pathway
+from .session import Change, Engine, FactChange, Transition, open_engine
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousTargetError",
+    "Basis",
+    "Blocker",
+    "Change",
+    "Citation",
+    "CompileError",
+    "ConditionStatus",
+    "Conclusions",
+    "Diagnostic",
+    "Engine",
+    "Evaluation",
+    "EvaluationError",
+    "Fact",
+    "FactChange",
+    "Kind",
+    "LoadError",
+    "Mode",
+    "Pathway",
+    "PerimeterError",
+    "RefusedError",
+    "State",
+    "StepStatus",
+    "Transition",
+    "UnknownIdError",
+    "compile_pathway",
+    "load_facts",
+    "load_pathway",
+    "open_engine",
+    "__version__",
+]

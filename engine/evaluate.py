@@ -1,0 +1,303 @@
+"""The durable-rules adapter: the one module that imports durable-rules.
+
+The pathway is loaded as data over a handful of generic rules, never one rule
+per step (durable's C core loops forever past 512 sibling rules):
+
+    requires(step, need) and no holds(need)      -> need is unmet for step
+    requires(step, need) and holds(need)         -> need is met again
+    derived(step) and no unmet(step, _)          -> holds(step)    (the goal)
+    derived(step) and holds(step) and unmet(step, _) -> withdraw holds(step)
+    attr(step, name, value), constrained(step, name),
+        and no allows(step, name, value)         -> breach
+    attr(step, name, value) and allows(...)      -> no breach
+
+Actions report into a per-session mirror, which is what `evaluation()` reads.
+The quirks in `../shared/notes/durable-rules.md` are handled here:
+
+- every call asserts or retracts one fact (negation is unreliable in batches);
+- each engine is a session of a shared ruleset, ruleset names never reused,
+  sessions deleted on close, a new ruleset when one is full (1024 sessions);
+- fact ids are assigned here and checked against durable's 32-bit FNV-1a
+  identity hash, which compares no strings;
+- the host's polling threads are never started, so actions run on the
+  caller's thread under one lock;
+- derivations are idempotent, because negation may fire twice;
+- every durable exception becomes an `EvaluationError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import weakref
+from collections import defaultdict
+from typing import Any
+
+from .errors import EvaluationError
+from .evaluation import Evaluation
+from .facts import Fact
+from .pathway import Mode, Pathway
+
+try:  # Python 3.13 builds durable-rules but cannot import it.
+    from durable import engine as _durable
+except ImportError as _error:  # pragma: no cover - depends on the interpreter
+    _durable = None
+    _IMPORT_ERROR = str(_error)
+
+_LOCK = threading.RLock()
+_SESSIONS_PER_RULESET = 1000
+_MIRRORS: dict[str, _Mirror] = {}
+_sid_counter = itertools.count(1)
+
+
+def fnv1a_32(text: str) -> int:
+    """durable's identity hash, as its C core computes it over the id's bytes."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        signed = byte - 256 if byte > 127 else byte  # C `char` is signed on x86
+        value ^= signed & 0xFFFFFFFF
+        value = (value * 16777619) & 0xFFFFFFFF
+    return value
+
+
+class _Mirror:
+    """What durable's actions have reported for one session."""
+
+    def __init__(self, sid: str):
+        self.sid = sid
+        self.unmet: dict[str, set[str]] = defaultdict(set)
+        self.derived_holds: set[str] = set()
+        self.breaches: set[tuple[str, str, str]] = set()
+        self.ids: dict[tuple, str] = {}
+        self.hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
+        self.counter = itertools.count()
+
+    def fact_id(self, key: tuple) -> str:
+        """A short id for `key`, unique in this session under durable's hash."""
+        existing = self.ids.get(key)
+        if existing is not None:
+            return existing
+        while True:
+            candidate = _base36(next(self.counter))
+            hashed = fnv1a_32(candidate)
+            if hashed not in self.hashes:
+                self.hashes.add(hashed)
+                self.ids[key] = candidate
+                return candidate
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return "f" + text
+
+
+def _mirror(c: Any) -> _Mirror:
+    return _MIRRORS[c.s.sid]
+
+
+def _unmet_fact(mirror: _Mirror, step: str, need: str) -> dict[str, Any]:
+    return {"t": "unmet", "step": step, "need": need, "sid": mirror.sid,
+            "id": mirror.fact_id(("unmet", step, need))}
+
+
+def _derived_holds_fact(mirror: _Mirror, step: str) -> dict[str, Any]:
+    return {"t": "holds", "subject": step, "derived": 1, "sid": mirror.sid,
+            "id": mirror.fact_id(("holds", step))}
+
+
+def _on_unmet(c: Any) -> None:
+    mirror = _mirror(c)
+    mirror.unmet[c.r.step].add(c.r.need)
+    if c.r.derived:
+        try:
+            c.assert_fact(_unmet_fact(mirror, c.r.step, c.r.need))
+        except _durable.MessageObservedException:
+            pass  # negation fired again for a need already recorded
+
+
+def _on_met(c: Any) -> None:
+    mirror = _mirror(c)
+    mirror.unmet[c.r.step].discard(c.r.need)
+    if c.r.derived:
+        c.retract_fact(_unmet_fact(mirror, c.r.step, c.r.need))
+
+
+def _on_derive(c: Any) -> None:
+    mirror = _mirror(c)
+    try:
+        c.assert_fact(_derived_holds_fact(mirror, c.d.step))
+    except _durable.MessageObservedException:
+        pass
+    mirror.derived_holds.add(c.d.step)
+
+
+def _on_underive(c: Any) -> None:
+    mirror = _mirror(c)
+    c.retract_fact(_derived_holds_fact(mirror, c.d.step))
+    mirror.derived_holds.discard(c.d.step)
+
+
+def _on_breach(c: Any) -> None:
+    _mirror(c).breaches.add((c.a.step, c.a.name, c.a.value))
+
+
+def _on_accept(c: Any) -> None:
+    _mirror(c).breaches.discard((c.a.step, c.a.name, c.a.value))
+
+
+def _ruleset_definition() -> dict[str, Any]:
+    """The generic rules, as durable's JSON (built fresh: durable mutates it)."""
+    holds_need = {"$and": [{"t": "holds"}, {"subject": {"r": "need"}}]}
+    unmet_of_d = {"$and": [{"t": "unmet"}, {"step": {"d": "step"}}]}
+    holds_of_d = {"$and": [{"t": "holds"}, {"subject": {"d": "step"}}]}
+    constrained = {"$and": [{"t": "constrained"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}}]}
+    allows = {"$and": [{"t": "allows"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}},
+                       {"value": {"a": "value"}}]}
+    return {
+        "unmet": {"all": [{"r": {"t": "requires"}}, {"x$not": holds_need}], "run": _on_unmet},
+        "met": {"all": [{"r": {"t": "requires"}}, {"h": holds_need}], "run": _on_met},
+        "derive": {"all": [{"d": {"t": "derived"}}, {"x$not": unmet_of_d}], "run": _on_derive},
+        "underive": {"all": [{"d": {"t": "derived"}}, {"h": holds_of_d}, {"u": unmet_of_d}],
+                     "run": _on_underive},
+        "breach": {"all": [{"a": {"t": "attr"}}, {"k": constrained}, {"x$not": allows}], "run": _on_breach},
+        "accept": {"all": [{"a": {"t": "attr"}}, {"k": allows}], "run": _on_accept},
+    }
+
+
+class _Pool:
+    """Rulesets on one quiet host, each lending out a bounded number of sessions."""
+
+    def __init__(self) -> None:
+        self.host: Any = None
+        self.live: dict[str, int] = {}
+        self.names = itertools.count()
+
+    def open(self) -> str:
+        if self.host is None:
+            class QuietHost(_durable.Host):
+                def _run(self) -> None:  # no polling threads: actions run on our thread
+                    pass
+
+            _durable._unix_now = time.time  # the original warns on Python 3.12 at every action
+            self.host = QuietHost()
+        for name, count in self.live.items():
+            if count < _SESSIONS_PER_RULESET:
+                self.live[name] += 1
+                return name
+        name = f"perimeter_{next(self.names)}"
+        self.host.register_rulesets({name: _ruleset_definition()})
+        self.live[name] = 1
+        return name
+
+    def close(self, name: str, sid: str) -> None:
+        try:
+            self.host.delete_state(name, sid)
+        except Exception:  # noqa: BLE001 - a failed cleanup must not mask the caller's work
+            pass
+        self.live[name] -= 1
+
+
+_POOL = _Pool()
+
+
+def _release(ruleset: str, sid: str) -> None:
+    with _LOCK:
+        if _MIRRORS.pop(sid, None) is not None:
+            _POOL.close(ruleset, sid)
+
+
+class DurableEvaluator:
+    """Conclusions maintained incrementally by durable-rules, one fact per call."""
+
+    def __init__(self, pathway: Pathway, mode: Mode = Mode.IMPLIED, facts: tuple[Fact, ...] = ()):
+        if _durable is None:
+            raise EvaluationError(f"durable-rules cannot be imported here: {_IMPORT_ERROR}",
+                                  hint="use Python 3.10 to 3.12")
+        self.pathway = pathway
+        self.mode = mode
+        self.facts: dict[str, Fact] = {}
+        self._open()
+        try:
+            for fact in facts:
+                self.assert_fact(fact)
+            self._load_rules()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        with _LOCK:
+            self.sid = str(next(_sid_counter))
+            self.ruleset = _POOL.open()
+            self.mirror = _Mirror(self.sid)
+            _MIRRORS[self.sid] = self.mirror
+        self._finalizer = weakref.finalize(self, _release, self.ruleset, self.sid)
+
+    def _load_rules(self) -> None:
+        """Rules after facts: fewer negations fire, then retract, on the way in."""
+        for requirement in self.pathway.requirements(self.mode):
+            derived = self.pathway.steps[requirement.step].derived
+            self._send("assert", self._fact("requires", (requirement.step, requirement.need),
+                                            step=requirement.step, need=requirement.need, derived=int(derived)))
+        for step, rule in self.pathway.steps.items():
+            for constraint in rule.constraints:
+                # Allowed values first, so no breach fires and is withdrawn on the way in.
+                for value in constraint.allowed:
+                    folded = value.casefold()
+                    self._send("assert", self._fact("allows", (step, constraint.attribute, folded),
+                                                    step=step, attr=constraint.attribute, value=folded))
+                self._send("assert", self._fact("constrained", (step, constraint.attribute),
+                                                step=step, attr=constraint.attribute))
+        for step, rule in self.pathway.steps.items():
+            if rule.derived:
+                self._send("assert", self._fact("derived", (step,), step=step))
+
+    def _fact(self, kind: str, key: tuple, **fields: Any) -> dict[str, Any]:
+        return {"t": kind, **fields, "sid": self.sid, "id": self.mirror.fact_id((kind, *key))}
+
+    def _fact_messages(self, fact: Fact) -> list[dict[str, Any]]:
+        messages = [self._fact("holds", (fact.id,), subject=fact.id)]
+        for name, value in sorted(fact.attributes.items()):
+            folded = value.casefold()
+            messages.append(self._fact("attr", (fact.id, name, folded), step=fact.id, name=name, value=folded))
+        return messages
+
+    def assert_fact(self, fact: Fact) -> None:
+        for message in self._fact_messages(fact):
+            self._send("assert", message)
+        self.facts[fact.id] = fact
+
+    def retract_fact(self, fact: Fact) -> None:
+        stored = self.facts.pop(fact.id)
+        for message in reversed(self._fact_messages(stored)):
+            self._send("retract", message)
+
+    def evaluation(self) -> Evaluation:
+        with _LOCK:
+            unmet = {step: frozenset(needs) for step, needs in self.mirror.unmet.items() if needs}
+            holds = frozenset(self.facts) | frozenset(self.mirror.derived_holds)
+            return Evaluation(holds, unmet, frozenset(self.mirror.breaches))
+
+    def close(self) -> None:
+        """Free the durable session; the evaluator is unusable afterwards."""
+        self._finalizer()
+
+    def _send(self, verb: str, message: dict[str, Any]) -> None:
+        if not self._finalizer.alive:
+            raise EvaluationError("this engine is closed", hint="create a new Engine")
+        with _LOCK:
+            try:
+                if verb == "assert":
+                    _POOL.host.assert_fact(self.ruleset, message)
+                else:
+                    _POOL.host.retract_fact(self.ruleset, message)
+            except Exception as error:  # noqa: BLE001 - nothing of durable's may reach a caller
+                detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+                raise EvaluationError(f"the rules engine failed to {verb} a fact: {detail}",
+                                      hint="this is a bug in perimeter; please report it") from None

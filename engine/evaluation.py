@@ -1,0 +1,53 @@
+"""What an evaluator concludes, and the interface every evaluator offers.
+
+Two evaluators implement `Evaluator`: the durable-rules adapter
+(`engine.evaluate`), which the product runs on, and the plain reference
+(`engine.reference`), which tests hold it to.  Both produce the same raw
+`Evaluation`; turning that into step states is shared, pure code
+(`engine.conclusions`), so a disagreement is always an evaluator's fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .facts import Fact
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The raw conclusions over one set of facts.
+
+    `holds`: every id that holds, asserted or derived (the goal).
+    `unmet`: for each step with a failing precondition, the needs that fail.
+    `breaches`: (step, attribute, value) where a done step breaks a constraint.
+    """
+
+    holds: frozenset[str]
+    unmet: dict[str, frozenset[str]]
+    breaches: frozenset[tuple[str, str, str]]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return (self.holds, self.breaches) == (other.holds, other.breaches) and {
+            k: v for k, v in self.unmet.items() if v} == {k: v for k, v in other.unmet.items() if v}
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Evaluator(Protocol):
+    """A backend that keeps conclusions up to date as facts come and go.
+
+    Callers (the `Engine`) guarantee that an asserted id is not already held
+    and that a retracted id is; evaluators need not check.
+    """
+
+    def assert_fact(self, fact: Fact) -> None: ...
+
+    def retract_fact(self, fact: Fact) -> None: ...
+
+    def evaluation(self) -> Evaluation: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,73 @@
+"""Facts: a step recorded as done, or a condition recorded as holding.
+
+A fact names an id of the rule set and may carry attributes (`location`,
+`leader`) that constraints judge.  Fact files are checked against the rule set
+they are loaded for, so an unknown id fails with its line and a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Diagnostic, LoadError, UnknownIdError
+from .load import read_document, validate
+from .model import Citation, FactFile
+from .pathway import Pathway
+from .sources import yaml_files
+from .suggest import did_you_mean
+
+
+class Fact(BaseModel):
+    """One fact as the engine holds it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    attributes: dict[str, str] = Field(default_factory=dict)
+    source: str | None = None
+    citation: Citation | None = None
+
+
+def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None = None,
+              source: str | None = None, citation: Citation | None = None) -> Fact:
+    """A fact about the id `text` names (any case), checked against `pathway`."""
+    canonical = pathway.canonical(text)
+    if canonical is None:
+        known = [*pathway.steps, *pathway.conditions]
+        raise UnknownIdError(f"unknown step or condition '{text}'",
+                             hint=did_you_mean(text, known) or "list the ids with `perimeter status`")
+    if not pathway.assertable(canonical):
+        raise UnknownIdError(f"'{canonical}' is derived from its preconditions and cannot be asserted",
+                             hint="assert the steps it needs instead")
+    return Fact(id=canonical, attributes=dict(attributes or {}), source=source, citation=citation)
+
+
+def load_facts(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None = None) -> tuple[Fact, ...]:
+    """Read fact files (a file, a folder, or several) for `pathway`.
+
+    With no argument, the 2013 baseline shipped with perimeter.  Every
+    problem across the files is reported at once.
+    """
+    facts: dict[str, Fact] = {}
+    diagnostics: list[Diagnostic] = []
+    for path in yaml_files(paths, "facts"):
+        document = read_document(path)
+        fact_file = validate(FactFile, document)
+        for i, entry in enumerate(fact_file.facts):
+            try:
+                fact = make_fact(pathway, entry.id, entry.attributes, entry.source, entry.citation)
+            except UnknownIdError as error:
+                diagnostics.append(document.source.diagnostic(
+                    ("facts", i, "id"), "unknown-id", error.message, error.hint))
+                continue
+            if fact.id in facts:
+                diagnostics.append(document.source.diagnostic(
+                    ("facts", i, "id"), "duplicate-fact", f"'{fact.id}' is stated twice", "keep one"))
+                continue
+            facts[fact.id] = fact
+    if diagnostics:
+        raise LoadError("the fact files do not fit the rule set", diagnostics=diagnostics)
+    return tuple(facts.values())

@@ -1,0 +1,236 @@
+"""YAML to models, keeping the line of every value.
+
+PyYAML's own constructors forget where values came from and let a duplicate
+key silently overwrite the first.  We compose the node tree (in C when
+available), walk it ourselves to build plain data plus a map from each value's
+path to its line, and hand the data to pydantic.  Validation errors are then
+mapped back onto lines, so every complaint reads `file:line: ...`.
+
+Limits guard against hostile files: a size cap, a nesting cap and a cap on the
+nodes an alias may expand to ("billion laughs").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Diagnostic, LoadError
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 2_000_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+Path_ = tuple[Any, ...]
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each value of one document sits in its file."""
+
+    file: str
+    marks: dict[Path_, tuple[int, int]]
+
+    def where(self, path: Iterable[Any]) -> tuple[int, int]:
+        """Line and column of `path`, or of its nearest located ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), (1, 1))
+
+    def diagnostic(self, path: Iterable[Any], code: str, message: str, hint: str = "") -> Diagnostic:
+        line, col = self.where(path)
+        return Diagnostic(self.file, line, col, code, message, hint)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its plain data and where each part came from."""
+
+    data: Any
+    source: SourceMap
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing what is not a readable UTF-8 file of sane size."""
+    name = str(path)
+    if not path.exists():
+        raise LoadError(f"{name}: no such file", hint="check the path")
+    if path.is_dir():
+        raise LoadError(f"{name}: is a directory, not a YAML file", hint="name a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError(
+                f"{name}: file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
+                hint="split it into several files",
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"{name}: cannot read: {error.strerror}", hint="check permissions") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise LoadError(
+            f"{name}: not UTF-8 text (byte {error.start})", hint="save the file as UTF-8 YAML"
+        ) from None
+
+
+def parse(text: str, file: str) -> Document:
+    """Compose `text` and build plain data with a source map; errors carry lines."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error, file) from None
+    except yaml.YAMLError as error:
+        raise LoadError(f"{file}: malformed YAML: {error}", hint="fix the YAML syntax") from None
+    except RecursionError:
+        raise LoadError(f"{file}: nesting too deep", hint=f"keep nesting under {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    marks: dict[Path_, tuple[int, int]] = {}
+    if node is None:
+        return Document(None, SourceMap(file, {(): (1, 1)}))
+    builder = _Builder(loader, file, marks)
+    data = builder.build(node, ())
+    return Document(data, SourceMap(file, marks))
+
+
+def read_document(path: Path | str) -> Document:
+    """Read and parse one YAML file."""
+    path = Path(path)
+    return parse(read_text(path), str(path))
+
+
+def validate(model: type[Model], document: Document) -> Model:
+    """`document` as `model`, or a LoadError listing every schema problem with its line."""
+    data = document.data
+    if data is None:
+        raise LoadError(
+            f"{document.source.file}: the file is empty",
+            hint=f"write a YAML mapping with the keys {', '.join(model.model_fields)}",
+        )
+    if not isinstance(data, dict):
+        raise LoadError(
+            f"{document.source.file}:1:1: expected a mapping at the top, found {_kind(data)}",
+            hint=f"start the file with one of the keys {', '.join(model.model_fields)}",
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise LoadError(
+            f"{document.source.file}: does not fit the schema",
+            diagnostics=[_schema_diagnostic(document.source, e) for e in error.errors()],
+        ) from None
+
+
+class _Builder:
+    """Walks a composed node tree into plain data, recording marks on the way."""
+
+    def __init__(self, loader: Any, file: str, marks: dict[Path_, tuple[int, int]]):
+        self.loader = loader
+        self.file = file
+        self.marks = marks
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._error(node, "too many values (aliases expanding without bound?)",
+                              f"keep documents under {MAX_NODES:,} values")
+        if len(path) > MAX_DEPTH:
+            raise self._error(node, "nesting too deep", f"keep nesting under {MAX_DEPTH} levels")
+        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self._error(node, f"unsupported tag {node.tag}", "remove the tag")
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node)
+        except yaml.MarkedYAMLError as error:
+            raise _yaml_error(error, self.file) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        if node.tag != _MAP_TAG:
+            raise self._error(node, f"unsupported tag {node.tag}", "remove the tag")
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self._error(key_node, "merge keys (<<) are not supported", "write the keys out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._error(key_node, "a key must be a plain value", "use a word as the key")
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            if key in result:
+                first = self.marks.get(path + (key,), (0, 0))[0]
+                raise self._error(key_node, f"duplicate key '{key}' (first at line {first})",
+                                  "remove or rename one of them")
+            self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def _error(self, node: yaml.Node, message: str, hint: str) -> LoadError:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        return LoadError(message, diagnostics=[Diagnostic(self.file, line, col, "parse", message, hint)])
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, file: str) -> LoadError:
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = error.problem or error.context or "malformed YAML"
+    if "could not determine a constructor" in str(error):
+        problem, hint = "unsupported tag: " + problem.split("tag")[-1].strip(), "remove the tag"
+    else:
+        hint = "fix the YAML syntax"
+    return LoadError(problem, diagnostics=[Diagnostic(file, line, col, "parse", f"malformed YAML: {problem}", hint)])
+
+
+def _schema_diagnostic(source: SourceMap, error: dict[str, Any]) -> Diagnostic:
+    loc = tuple(error["loc"])
+    field = ".".join(str(part) for part in loc) or "document"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return source.diagnostic(loc, "schema", f"unknown field '{loc[-1]}'",
+                                 "remove it or check its spelling against the schema")
+    if kind == "missing":
+        return source.diagnostic(loc, "schema", f"missing field '{field}'", "add it")
+    given = error.get("input")
+    shown = f"{_kind(given)} {given!r}" if not isinstance(given, (dict, list)) else _kind(given)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return source.diagnostic(loc, "schema", f"{field}: {error['msg']}, given {shown}", _schema_hint(kind))
+
+
+def _schema_hint(kind: str) -> str:
+    if kind == "string_pattern_mismatch":
+        return "an id starts with a letter, then letters, digits, _ . or -"
+    if kind.startswith("string"):
+        return "quote the value if it is meant as text"
+    if kind.startswith("enum"):
+        return "use one of the listed values"
+    if kind in {"list_type", "dict_type", "model_type"}:
+        return "check the indentation and the expected shape"
+    return "compare with the rule-file reference in the README"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)

@@ -1,0 +1,237 @@
+"""The engine a program embeds: a pathway, a set of facts, and live conclusions.
+
+An `Engine` owns one evaluator (durable-rules by default, the plain reference
+on request) and the facts it was given.  Assertions are checked against the
+rules first: a step whose preconditions fail is refused unless forced, and
+then it shows as `violated`.  Every change reports what it moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .compile import load_pathway
+from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatus, conclude, step_status
+from .errors import RefusedError
+from .evaluation import Evaluation, Evaluator
+from .facts import Fact, load_facts, make_fact
+from .model import Citation
+from .pathway import Mode, Pathway
+from .reference import ReferenceEvaluator
+
+Backend = Literal["durable", "reference"]
+
+
+class Transition(BaseModel):
+    """One step or condition whose standing changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    before: str
+    after: str
+
+
+class Change(BaseModel):
+    """What one assert, retract or batch moved, in the rule set's order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    transitions: tuple[Transition, ...] = ()
+
+    def moved_to(self, state: str) -> list[str]:
+        """Ids that ended in `state` (a step state, or `holds` / `absent`)."""
+        return [t.id for t in self.transitions if t.after == state]
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """One item of a batch: assert `id` (with attributes) or retract it."""
+
+    action: Literal["assert", "retract"]
+    id: str
+    attributes: Mapping[str, str] | None = None
+    source: str | None = None
+    citation: Citation | None = None
+
+
+class Engine:
+    """Facts in, conclusions out, for one pathway under one mode.
+
+    Several engines live side by side in one process; each has its own
+    durable-rules session.  Close an engine (or use it as a context manager)
+    to free its session promptly; it is also freed when collected.
+    """
+
+    def __init__(self, pathway: Pathway, facts: Iterable[Fact] = (), *, mode: Mode | str = Mode.IMPLIED,
+                 backend: Backend = "durable"):
+        self.pathway = pathway
+        self.mode = Mode(mode)
+        self.backend = backend
+        self._facts: dict[str, Fact] = {}
+        initial = tuple(facts)
+        self._evaluator: Evaluator = self._new_evaluator(initial)
+        self._facts = {f.id: f for f in initial}
+
+    def _new_evaluator(self, facts: tuple[Fact, ...]) -> Evaluator:
+        if self.backend == "reference":
+            evaluator = ReferenceEvaluator(self.pathway, self.mode)
+            for fact in facts:
+                evaluator.assert_fact(fact)
+            return evaluator
+        from .evaluate import DurableEvaluator  # durable-rules loads only when used
+
+        return DurableEvaluator(self.pathway, self.mode, facts)
+
+    # -- reading ---------------------------------------------------------
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """The facts held now, in the order they were asserted."""
+        return tuple(self._facts.values())
+
+    def evaluation(self) -> Evaluation:
+        """The evaluator's raw conclusions (for tests and explanations)."""
+        return self._evaluator.evaluation()
+
+    def conclusions(self) -> Conclusions:
+        """Every step's state and blockers, every condition, and the goal."""
+        return conclude(self.pathway, self.mode, self.evaluation(), self._facts)
+
+    def status(self, id_: str) -> StepStatus | ConditionStatus:
+        """Where one step, condition or the goal stands (`id_` in any case)."""
+        canonical = self._canonical(id_)
+        if canonical in self.pathway.steps:
+            return step_status(self.pathway, self.mode, self.evaluation(), self._facts, canonical)
+        rule = self.pathway.conditions[canonical]
+        return ConditionStatus(id=canonical, title=rule.title, holds=canonical in self._facts,
+                               fact=self._facts.get(canonical))
+
+    # -- changing --------------------------------------------------------
+
+    def assert_fact(self, id_: str, attributes: Mapping[str, str] | None = None, *, source: str | None = None,
+                    citation: Citation | None = None, force: bool = False) -> Change:
+        """Record that a step is done or a condition holds.
+
+        A step whose preconditions or constraints fail is refused with
+        `RefusedError` (naming every blocker) unless `force` is set.
+        """
+        return self.apply([FactChange("assert", id_, attributes, source, citation)], force=force)
+
+    def retract_fact(self, id_: str) -> Change:
+        """Withdraw a fact and everything concluded from it."""
+        return self.apply([FactChange("retract", id_)])
+
+    def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
+        """Apply `changes` left to right as one transaction: all, or none if one is refused."""
+        before = self._standing()
+        undo: list[tuple[str, Fact]] = []
+        try:
+            for change in changes:
+                if change.action == "assert":
+                    fact = make_fact(self.pathway, change.id, change.attributes, change.source, change.citation)
+                    self._assert(fact, force, undo)
+                else:
+                    self._retract(self._held(change.id), undo)
+        except BaseException:
+            self._rollback(undo)
+            raise
+        return self._difference(before, self._standing())
+
+    def _assert(self, fact: Fact, force: bool, undo: list[tuple[str, Fact]]) -> None:
+        previous = self._facts.get(fact.id)
+        if previous == fact:
+            return
+        if previous is not None:
+            self._retract(previous, undo)
+        if not force and fact.id in self.pathway.steps:
+            self._refuse_if_blocked(fact.id, self.evaluation().unmet.get(fact.id, frozenset()))
+        self._evaluator.assert_fact(fact)
+        self._facts[fact.id] = fact
+        undo.append(("assert", fact))
+        if not force and fact.id in self.pathway.steps:
+            status = step_status(self.pathway, self.mode, self.evaluation(), self._facts, fact.id)
+            if status.state is State.VIOLATED:
+                raise RefusedError(_refusal(fact.id, status.blockers), hint="fix the attributes, or force it",
+                                   blockers=status.blockers)
+
+    def _refuse_if_blocked(self, step: str, missing: frozenset[str]) -> None:
+        if not missing:
+            return
+        blockers = tuple(b for b in step_status(self.pathway, self.mode, self.evaluation(), self._facts,
+                                                step).blockers if b.kind != "constraint")
+        raise RefusedError(_refusal(step, blockers), hint="establish them first, or force it", blockers=blockers)
+
+    def _retract(self, fact: Fact, undo: list[tuple[str, Fact]]) -> None:
+        self._evaluator.retract_fact(fact)
+        del self._facts[fact.id]
+        undo.append(("retract", fact))
+
+    def _rollback(self, undo: list[tuple[str, Fact]]) -> None:
+        for action, fact in reversed(undo):
+            if action == "assert":
+                self._evaluator.retract_fact(fact)
+                del self._facts[fact.id]
+            else:
+                self._evaluator.assert_fact(fact)
+                self._facts[fact.id] = fact
+
+    def _held(self, id_: str) -> Fact:
+        canonical = self._canonical(id_)
+        if canonical not in self._facts:
+            raise RefusedError(f"'{canonical}' is not recorded, so there is nothing to retract",
+                               hint="see the recorded facts with `perimeter status`")
+        return self._facts[canonical]
+
+    def _canonical(self, id_: str) -> str:
+        if self.pathway.canonical(id_) is None:
+            make_fact(self.pathway, id_)  # raises UnknownIdError with a suggestion
+        return self.pathway.canonical(id_)  # type: ignore[return-value]
+
+    def _standing(self) -> dict[str, str]:
+        conclusions = self.conclusions()
+        standing = {s.id: s.state.value for s in conclusions.steps}
+        if conclusions.goal is not None:
+            standing[conclusions.goal.id] = conclusions.goal.state.value
+        standing.update({c.id: "holds" if c.holds else "absent" for c in conclusions.conditions})
+        return standing
+
+    def _difference(self, before: dict[str, str], after: dict[str, str]) -> Change:
+        return Change(transitions=tuple(
+            Transition(id=k, before=before[k], after=after[k]) for k in after if before[k] != after[k]))
+
+    # -- lifetime --------------------------------------------------------
+
+    def close(self) -> None:
+        """Free the evaluator's resources; the engine is unusable afterwards."""
+        self._evaluator.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _refusal(step: str, blockers: Iterable[Blocker]) -> str:
+    names = ", ".join(f"{b.id} ({b.basis.value})" if b.kind != "constraint" else f"{b.title}, {b.detail}"
+                      for b in blockers)
+    return f"{step} cannot be recorded as done: {names}"
+
+
+def open_engine(rules: str | Path | Iterable[str | Path] | None = None,
+                facts: str | Path | Iterable[str | Path] | None = None, *, mode: Mode | str = Mode.IMPLIED,
+                backend: Backend = "durable") -> Engine:
+    """An engine over rule and fact files; with neither, the paper's pathway and its 2013 baseline.
+
+    With custom `rules` and no `facts`, the engine starts with no facts (the
+    shipped baseline belongs to the shipped rules).
+    """
+    pathway = load_pathway(rules)
+    initial = load_facts(pathway, facts) if facts is not None or rules is None else ()
+    return Engine(pathway, initial, mode=mode, backend=backend)

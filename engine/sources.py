@@ -1,0 +1,48 @@
+"""Where rule and fact files are found: given paths, or the ones shipped.
+
+The shipped `rules/` and `facts/` folders sit at the top of a source checkout
+and are installed inside the `engine` package (see pyproject.toml), so the
+default pathway is found after a plain `pip install .` from any directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import LoadError
+
+_HERE = Path(__file__).resolve().parent
+
+
+def shipped_dir(kind: str) -> Path:
+    """The shipped folder `kind` ("rules" or "facts"), installed or in a checkout."""
+    for candidate in (_HERE / kind, _HERE.parent / kind):
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    raise LoadError(f"the shipped {kind}/ folder is missing", hint="reinstall perimeter")
+
+
+def yaml_files(paths: str | Path | Iterable[str | Path] | None, kind: str) -> list[Path]:
+    """The YAML files named by `paths`: files as given, folders by their top-level *.yaml.
+
+    Sub-folders are not searched, so `rules/examples/` never leaks into the
+    paper's rule set.
+    """
+    if paths is None:
+        paths = [shipped_dir(kind)]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+            if not files:
+                raise LoadError(f"{path}: no .yaml files in this folder", hint=f"point --{kind} at a {kind} file or folder")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise LoadError(f"{path}: no such file or folder", hint=f"check the {kind} path")
+    return found
