@@ -1,0 +1,208 @@
+"""The engine facade: assertions, refusals, retraction and engines side by side."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from engine import (
+    Engine,
+    EvaluationError,
+    FactChange,
+    RefusedError,
+    State,
+    UnknownIdError,
+)
+
+ORDER = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "vetting", "B1", "B2", "B3", "B4", "B5", "B6",
+         "B7", "B8", "C1", "C2", "C3"]
+
+
+@pytest.fixture(params=["durable", "reference"])
+def engine(request, engines, paper, baseline):
+    """Both evaluators must behave the same through the facade."""
+    return engines(paper, baseline, backend=request.param)
+
+
+def test_assert_in_order_makes_the_next_step_eligible(engine):
+    engine.assert_fact("A1")
+    assert engine.status("A3").state is State.BLOCKED
+    change = engine.assert_fact("A2")
+    assert change.moved_to("eligible") == ["A3"]
+    engine.assert_fact("A3")
+    assert engine.status("A4").state is State.ELIGIBLE
+    assert engine.status("A3").state is State.DONE
+
+
+def test_a_blocked_step_is_refused_with_its_blockers_and_nothing_changes(engine):
+    before = engine.facts
+    with pytest.raises(RefusedError) as refused:
+        engine.assert_fact("A3")
+    assert [b.id for b in refused.value.blockers] == ["A1", "A2"]
+    assert "A1" in refused.value.message and "A2" in refused.value.message
+    assert engine.facts == before
+    assert engine.status("A3").state is State.BLOCKED
+
+
+def test_forcing_a_blocked_step_records_it_as_violated(engine):
+    engine.assert_fact("A3", force=True)
+    status = engine.status("A3")
+    assert status.state is State.VIOLATED
+    assert [b.id for b in status.blockers] == ["A1", "A2"]
+    engine.assert_fact("A1")
+    engine.assert_fact("A2")
+    assert engine.status("A3").state is State.DONE
+
+
+@pytest.mark.parametrize(("attributes", "broken"), [
+    ({"location": "United States"}, ["A4.location"]),
+    ({"leader": "Canadian"}, ["A4.leader"]),
+    ({"location": "Canada", "leader": "American"}, ["A4.location", "A4.leader"]),
+])
+def test_a4_done_against_its_constraints_is_refused_or_violated(engine, attributes, broken):
+    for step in ("A1", "A2", "A3"):
+        engine.assert_fact(step)
+    with pytest.raises(RefusedError) as refused:
+        engine.assert_fact("A4", attributes)
+    assert [b.id for b in refused.value.blockers] == broken
+    assert "A4" not in {f.id for f in engine.facts}
+    engine.assert_fact("A4", attributes, force=True)
+    status = engine.status("A4")
+    assert status.state is State.VIOLATED
+    assert [b.id for b in status.blockers] == broken
+    assert all(b.kind == "constraint" and b.citation.quote for b in status.blockers)
+
+
+@pytest.mark.parametrize("attributes", [{}, {"location": "Mexico"}, {"location": "MEXICO", "leader": "mexican"},
+                                        {"leader": "Mexico", "budget": "large"}])
+def test_a4_in_mexico_or_unspecified_is_done(engine, attributes):
+    for step in ("A1", "A2", "A3"):
+        engine.assert_fact(step)
+    engine.assert_fact("A4", attributes)
+    assert engine.status("A4").state is State.DONE
+
+
+def test_reasserting_with_other_attributes_replaces_the_fact(engine):
+    for step in ("A1", "A2", "A3"):
+        engine.assert_fact(step)
+    engine.assert_fact("A4", {"location": "Mexico"})
+    engine.assert_fact("A4", {"location": "Texas"}, force=True)
+    assert engine.status("A4").state is State.VIOLATED
+    engine.assert_fact("A4", {"location": "Mexico"})
+    assert engine.status("A4").state is State.DONE
+    assert [f.attributes for f in engine.facts if f.id == "A4"] == [{"location": "Mexico"}]
+
+
+def test_retracting_a_condition_withdraws_what_depended_on_it(engine):
+    engine.assert_fact("vetting")
+    assert engine.status("B1").state is State.ELIGIBLE
+    change = engine.retract_fact("vetting")
+    assert change.moved_to("blocked") == ["B1", "B2"]
+    assert {(t.id, t.before, t.after) for t in change.transitions} == {
+        ("B1", "eligible", "blocked"), ("B2", "eligible", "blocked"), ("vetting", "holds", "absent")}
+
+
+def test_a_done_step_whose_precondition_is_retracted_shows_violated(engine):
+    for step in ("A1", "A2", "A3"):
+        engine.assert_fact(step)
+    change = engine.retract_fact("A1")
+    assert engine.status("A3").state is State.VIOLATED
+    assert [b.id for b in engine.status("A3").blockers] == ["A1"]
+    assert ("A3", "done", "violated") in {(t.id, t.before, t.after) for t in change.transitions}
+    assert engine.status("A4").state is State.ELIGIBLE, "A3 is still recorded as done"
+
+
+def test_retracting_a_baseline_fact_blocks_the_steps_built_on_it(engine):
+    engine.assert_fact("vetting")
+    engine.retract_fact("ibet_canada_us")
+    assert [b.id for b in engine.status("B1").blockers] == ["ibet_canada_us"]
+    assert engine.status("B2").state is State.ELIGIBLE
+
+
+def test_the_goal_is_derived_and_withdrawn_with_its_support(engine):
+    for id_ in ORDER:
+        engine.assert_fact(id_)
+    conclusions = engine.conclusions()
+    assert conclusions.goal.state is State.DONE
+    assert not conclusions.by_state(State.BLOCKED) and not conclusions.by_state(State.VIOLATED)
+    change = engine.retract_fact("C3")
+    assert engine.conclusions().goal.state is State.BLOCKED
+    assert ("goal", "done", "blocked") in {(t.id, t.before, t.after) for t in change.transitions}
+    engine.assert_fact("C3")
+    assert engine.conclusions().goal.state is State.DONE
+    engine.retract_fact("A1")
+    assert engine.conclusions().goal.state is State.DONE, "the goal needs C3, which is still recorded"
+    assert engine.status("A3").state is State.VIOLATED
+
+
+def test_the_goal_cannot_be_asserted(engine):
+    with pytest.raises(UnknownIdError, match="derived"):
+        engine.assert_fact("goal")
+
+
+def test_unknown_ids_are_refused_with_a_suggestion(engine):
+    with pytest.raises(UnknownIdError) as unknown:
+        engine.assert_fact("A9")
+    assert "A9" in unknown.value.message and "did you mean" in unknown.value.hint
+    with pytest.raises(UnknownIdError):
+        engine.status("vettting")
+
+
+def test_ids_are_matched_without_case(engine):
+    engine.assert_fact("a1")
+    engine.assert_fact("Vetting")
+    assert engine.status("a1").id == "A1" and engine.status("A1").state is State.DONE
+    assert engine.status("VETTING").holds
+
+
+def test_retracting_what_is_not_recorded_is_refused(engine):
+    with pytest.raises(RefusedError, match="not recorded"):
+        engine.retract_fact("A1")
+
+
+def test_a_batch_is_all_or_nothing(engine):
+    before = engine.facts
+    with pytest.raises(RefusedError):
+        engine.apply([FactChange("assert", "A1"), FactChange("assert", "A2"), FactChange("assert", "A4")])
+    assert engine.facts == before
+    assert engine.conclusions().by_state(State.ELIGIBLE) == ["A1", "A2", "B3"]
+    change = engine.apply([FactChange("assert", "A1"), FactChange("assert", "A2"), FactChange("assert", "A3")])
+    assert change.moved_to("done") == ["A1", "A2", "A3"]
+
+
+def test_engines_live_side_by_side(engines, paper, baseline):
+    first, second = engines(paper, baseline), engines(paper, baseline)
+    first.assert_fact("A1")
+    first.assert_fact("A2")
+    second.assert_fact("vetting")
+    assert first.status("A3").state is State.ELIGIBLE and second.status("A3").state is State.BLOCKED
+    assert second.status("B1").state is State.ELIGIBLE and first.status("B1").state is State.BLOCKED
+    first.close()
+    assert second.status("B1").state is State.ELIGIBLE, "closing one engine leaves the other intact"
+
+
+def test_a_closed_engine_refuses_work(engines, paper):
+    engine = engines(paper)
+    engine.close()
+    with pytest.raises(EvaluationError, match="closed"):
+        engine.assert_fact("A1")
+
+
+def test_many_engines_outlive_one_rulesets_session_limit(paper, baseline):
+    # durable allows 1024 live sessions per ruleset; engines are freed on
+    # close or collection, and a fresh ruleset serves when one is full.
+    kept = [Engine(paper, baseline) for _ in range(3)]
+    for _ in range(1100):
+        with Engine(paper, baseline) as engine:
+            engine.assert_fact("A1")
+    alive = [Engine(paper, baseline) for _ in range(1030)]
+    alive[-1].assert_fact("A1")
+    alive[-1].assert_fact("A2")
+    assert alive[-1].status("A3").state is State.ELIGIBLE
+    assert alive[0].status("A3").state is State.BLOCKED
+    del alive
+    gc.collect()
+    assert all(k.status("A1").state is State.ELIGIBLE for k in kept)
+    for k in kept:
+        k.close()
