@@ -103,9 +103,13 @@ def _pathway_info(files, diagnostics):
 
 
 def _unique_ids(entries: list[_Entry], diagnostics: list[Diagnostic]) -> dict[str, _Entry]:
-    """Ids are compared without case: users type `a4` for `A4`."""
+    """Ids are compared without case: users type `a4` for `A4`.
+
+    Entries are taken in file and line order, so the one reported as the
+    duplicate is the later one even when a file lists steps before conditions.
+    """
     index: dict[str, _Entry] = {}
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: (e.source.file, e.source.where(e.path))):
         key = entry.node.id.casefold()
         if key in index:
             first = index[key]

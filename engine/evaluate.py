@@ -10,6 +10,7 @@ per step (durable's C core loops forever past 512 sibling rules):
     attr(step, name, value), constrained(step, name),
         and no allows(step, name, value)         -> breach
     attr(step, name, value) and allows(...)      -> no breach
+    constrained(step, name) and no attr(step, name, _) -> no breach
 
 Actions report into a per-session mirror, which is what `evaluation()` reads.
 The quirks in `../shared/notes/durable-rules.md` are handled here:
@@ -48,7 +49,6 @@ except ImportError as _error:  # pragma: no cover - depends on the interpreter
 _LOCK = threading.RLock()
 _SESSIONS_PER_RULESET = 1000
 _MIRRORS: dict[str, _Mirror] = {}
-_sid_counter = itertools.count(1)
 
 
 def fnv1a_32(text: str) -> int:
@@ -72,6 +72,10 @@ class _Mirror:
         self.ids: dict[tuple, str] = {}
         self.hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
         self.counter = itertools.count()
+        self.live: dict[str, dict[str, Any]] = {}
+        """Every fact the session holds, by id: durable's C core crashes when a
+        session still holding unmatched join facts is deleted, so closing
+        retracts them all first."""
 
     def fact_id(self, key: tuple) -> str:
         """A short id for `key`, unique in this session under durable's hash."""
@@ -111,35 +115,41 @@ def _derived_holds_fact(mirror: _Mirror, step: str) -> dict[str, Any]:
             "id": mirror.fact_id(("holds", step))}
 
 
+def _derive(c: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
+    """Assert a derived fact once, however often negation fires for it."""
+    if fact["id"] not in mirror.live:
+        c.assert_fact(fact)
+        mirror.live[fact["id"]] = fact
+
+
+def _withdraw(c: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
+    if mirror.live.pop(fact["id"], None) is not None:
+        c.retract_fact(fact)
+
+
 def _on_unmet(c: Any) -> None:
     mirror = _mirror(c)
     mirror.unmet[c.r.step].add(c.r.need)
     if c.r.derived:
-        try:
-            c.assert_fact(_unmet_fact(mirror, c.r.step, c.r.need))
-        except _durable.MessageObservedException:
-            pass  # negation fired again for a need already recorded
+        _derive(c, mirror, _unmet_fact(mirror, c.r.step, c.r.need))
 
 
 def _on_met(c: Any) -> None:
     mirror = _mirror(c)
     mirror.unmet[c.r.step].discard(c.r.need)
     if c.r.derived:
-        c.retract_fact(_unmet_fact(mirror, c.r.step, c.r.need))
+        _withdraw(c, mirror, _unmet_fact(mirror, c.r.step, c.r.need))
 
 
 def _on_derive(c: Any) -> None:
     mirror = _mirror(c)
-    try:
-        c.assert_fact(_derived_holds_fact(mirror, c.d.step))
-    except _durable.MessageObservedException:
-        pass
+    _derive(c, mirror, _derived_holds_fact(mirror, c.d.step))
     mirror.derived_holds.add(c.d.step)
 
 
 def _on_underive(c: Any) -> None:
     mirror = _mirror(c)
-    c.retract_fact(_derived_holds_fact(mirror, c.d.step))
+    _withdraw(c, mirror, _derived_holds_fact(mirror, c.d.step))
     mirror.derived_holds.discard(c.d.step)
 
 
@@ -151,11 +161,17 @@ def _on_accept(c: Any) -> None:
     _mirror(c).breaches.discard((c.a.step, c.a.name, c.a.value))
 
 
+def _on_unset(c: Any) -> None:
+    mirror = _mirror(c)
+    mirror.breaches = {b for b in mirror.breaches if b[:2] != (c.k.step, c.k.attr)}
+
+
 def _ruleset_definition() -> dict[str, Any]:
     """The generic rules, as durable's JSON (built fresh: durable mutates it)."""
     holds_need = {"$and": [{"t": "holds"}, {"subject": {"r": "need"}}]}
     unmet_of_d = {"$and": [{"t": "unmet"}, {"step": {"d": "step"}}]}
     holds_of_d = {"$and": [{"t": "holds"}, {"subject": {"d": "step"}}]}
+    attr_of_k = {"$and": [{"t": "attr"}, {"step": {"k": "step"}}, {"name": {"k": "attr"}}]}
     constrained = {"$and": [{"t": "constrained"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}}]}
     allows = {"$and": [{"t": "allows"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}},
                        {"value": {"a": "value"}}]}
@@ -167,18 +183,33 @@ def _ruleset_definition() -> dict[str, Any]:
                      "run": _on_underive},
         "breach": {"all": [{"a": {"t": "attr"}}, {"k": constrained}, {"x$not": allows}], "run": _on_breach},
         "accept": {"all": [{"a": {"t": "attr"}}, {"k": allows}], "run": _on_accept},
+        # Negation re-fires when its blocker goes: the retraction rule for breaches.
+        "unset": {"all": [{"k": {"t": "constrained"}}, {"x$not": attr_of_k}], "run": _on_unset},
     }
 
 
 class _Pool:
-    """Rulesets on one quiet host, each lending out a bounded number of sessions."""
+    """Sessions of rulesets on one quiet host, reused rather than deleted.
+
+    durable's `delete_state` crashes its C core for any session that ever held
+    a fact appearing only on the right of a join, even once emptied.  So a
+    closed engine's session is emptied and lent to the next engine; a session
+    that cannot be emptied is retired.  A ruleset serves at most
+    `_SESSIONS_PER_RULESET` sessions (durable's limit is 1024); past that a new
+    ruleset is registered.
+    """
 
     def __init__(self) -> None:
         self.host: Any = None
-        self.live: dict[str, int] = {}
+        self.sessions: dict[str, int] = {}
+        self.free: list[tuple[str, str]] = []
         self.names = itertools.count()
+        self.sids = itertools.count(1)
 
-    def open(self) -> str:
+    def open(self) -> tuple[str, str]:
+        """A ruleset name and an empty session id in it."""
+        if self.free:
+            return self.free.pop()
         if self.host is None:
             class QuietHost(_durable.Host):
                 def _run(self) -> None:  # no polling threads: actions run on our thread
@@ -186,30 +217,43 @@ class _Pool:
 
             _durable._unix_now = time.time  # the original warns on Python 3.12 at every action
             self.host = QuietHost()
-        for name, count in self.live.items():
-            if count < _SESSIONS_PER_RULESET:
-                self.live[name] += 1
-                return name
-        name = f"perimeter_{next(self.names)}"
-        self.host.register_rulesets({name: _ruleset_definition()})
-        self.live[name] = 1
-        return name
+        name = next((n for n, count in self.sessions.items() if count < _SESSIONS_PER_RULESET), None)
+        if name is None:
+            name = f"perimeter_{next(self.names)}"
+            self.host.register_rulesets({name: _ruleset_definition()})
+            self.sessions[name] = 0
+        self.sessions[name] += 1
+        return name, str(next(self.sids))
 
-    def close(self, name: str, sid: str) -> None:
-        try:
-            self.host.delete_state(name, sid)
-        except Exception:  # noqa: BLE001 - a failed cleanup must not mask the caller's work
-            pass
-        self.live[name] -= 1
+    def close(self, name: str, sid: str, emptied: bool) -> None:
+        if emptied:
+            self.free.append((name, sid))
 
 
 _POOL = _Pool()
 
+# Retracting rule-shaped facts first means no rule can fire while the rest go.
+_TEARDOWN_ORDER = {"requires": 0, "derived": 0, "constrained": 0, "unmet": 1}
+
 
 def _release(ruleset: str, sid: str) -> None:
+    """Empty the session so the pool can lend it to the next engine."""
     with _LOCK:
-        if _MIRRORS.pop(sid, None) is not None:
-            _POOL.close(ruleset, sid)
+        mirror = _MIRRORS.get(sid)
+        if mirror is None:
+            return
+        try:
+            for _ in range(3):  # actions fired by a retraction may assert again
+                if not mirror.live:
+                    break
+                for fact in sorted(mirror.live.values(), key=lambda f: _TEARDOWN_ORDER.get(f["t"], 2)):
+                    if mirror.live.pop(fact["id"], None) is not None:
+                        _POOL.host.retract_fact(ruleset, fact)
+            emptied = not mirror.live
+        except Exception:  # noqa: BLE001 - a failed cleanup must not mask the caller's work
+            emptied = False
+        del _MIRRORS[sid]
+        _POOL.close(ruleset, sid, emptied)
 
 
 class DurableEvaluator:
@@ -233,11 +277,11 @@ class DurableEvaluator:
 
     def _open(self) -> None:
         with _LOCK:
-            self.sid = str(next(_sid_counter))
-            self.ruleset = _POOL.open()
+            self.ruleset, self.sid = _POOL.open()
             self.mirror = _Mirror(self.sid)
             _MIRRORS[self.sid] = self.mirror
         self._finalizer = weakref.finalize(self, _release, self.ruleset, self.sid)
+        self._finalizer.atexit = False  # the process is going: no need to empty sessions
 
     def _load_rules(self) -> None:
         """Rules after facts: fewer negations fire, then retract, on the way in."""
@@ -294,8 +338,10 @@ class DurableEvaluator:
         with _LOCK:
             try:
                 if verb == "assert":
+                    self.mirror.live[message["id"]] = message
                     _POOL.host.assert_fact(self.ruleset, message)
                 else:
+                    self.mirror.live.pop(message["id"], None)
                     _POOL.host.retract_fact(self.ruleset, message)
             except Exception as error:  # noqa: BLE001 - nothing of durable's may reach a caller
                 detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"

@@ -12,6 +12,7 @@ nodes an alias may expand to ("billion laughs").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,11 +91,16 @@ def read_text(path: Path) -> str:
 
 def parse(text: str, file: str) -> Document:
     """Compose `text` and build plain data with a source map; errors carry lines."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the pure-Python reader checks characters here, libyaml later
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, file) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, file) from None
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, file) from None
     except yaml.YAMLError as error:
         raise LoadError(f"{file}: malformed YAML: {error}", hint="fix the YAML syntax") from None
     except RecursionError:
@@ -158,7 +164,7 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise self._error(node, f"unsupported tag {node.tag}", "remove the tag")
+                raise self._error(node, f"unsupported tag {_short_tag(node.tag)}", "remove the tag")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         try:
             return self.loader.construct_object(node)
@@ -167,7 +173,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         if node.tag != _MAP_TAG:
-            raise self._error(node, f"unsupported tag {node.tag}", "remove the tag")
+            raise self._error(node, f"unsupported tag {_short_tag(node.tag)}", "remove the tag")
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -195,10 +201,42 @@ def _yaml_error(error: yaml.MarkedYAMLError, file: str) -> LoadError:
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = error.problem or error.context or "malformed YAML"
     if "could not determine a constructor" in str(error):
-        problem, hint = "unsupported tag: " + problem.split("tag")[-1].strip(), "remove the tag"
-    else:
-        hint = "fix the YAML syntax"
-    return LoadError(problem, diagnostics=[Diagnostic(file, line, col, "parse", f"malformed YAML: {problem}", hint)])
+        tag = problem.rsplit(" ", 1)[-1].strip("'")  # "... for the tag 'tag:yaml.org,2002:...'"
+        problem = f"unsupported tag {_short_tag(tag)}"
+        return LoadError(problem, diagnostics=[Diagnostic(file, line, col, "parse", problem, "remove the tag")])
+    return LoadError(problem, diagnostics=[
+        Diagnostic(file, line, col, "parse", f"malformed YAML: {problem}", _syntax_hint(error, line))])
+
+
+def _syntax_hint(error: yaml.MarkedYAMLError, line: int) -> str:
+    """Point also at where the broken construct began: an unclosed bracket or quote
+    is only noticed lines later, so the reported line alone misleads."""
+    start = error.context_mark
+    if not (error.context and start and start.line + 1 != line):
+        return "fix the YAML syntax"
+    construct = re.sub(r"^while \w+ (an? )?", "", error.context)
+    return f"fix the YAML syntax; check the {construct} that starts at line {start.line + 1}"
+
+
+def _reader_error(error: yaml.reader.ReaderError, text: str, file: str) -> LoadError:
+    """A character YAML forbids (NUL, other controls: a binary file?), located by line.
+
+    PyYAML's own text spans two lines and gives an offset that is in characters
+    or bytes depending on the parser, so we find the character ourselves.
+    """
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    offset = found.start() if found else 0
+    line = text.count("\n", 0, offset) + 1
+    col = offset - text.rfind("\n", 0, offset)
+    code = f"#x{ord(found.group()):04x}" if found else "?"
+    message = f"unacceptable character {code}: control characters are not allowed"
+    return LoadError(message, diagnostics=[
+        Diagnostic(file, line, col, "parse", message, "remove it; is this a binary file rather than YAML?")])
+
+
+def _short_tag(tag: str) -> str:
+    """`!!python/name:os.system` as the author wrote it, not PyYAML's long form."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _schema_diagnostic(source: SourceMap, error: dict[str, Any]) -> Diagnostic:
@@ -220,10 +258,14 @@ def _schema_diagnostic(source: SourceMap, error: dict[str, Any]) -> Diagnostic:
 def _schema_hint(kind: str) -> str:
     if kind == "string_pattern_mismatch":
         return "an id starts with a letter, then letters, digits, _ . or -"
+    if kind == "string_too_short":
+        return "write some text; it must not be empty"
     if kind.startswith("string"):
         return "quote the value if it is meant as text"
     if kind.startswith("enum"):
         return "use one of the listed values"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return "write a whole number, such as 4"
     if kind in {"list_type", "dict_type", "model_type"}:
         return "check the indentation and the expected shape"
     return "compare with the rule-file reference in the README"

@@ -1,0 +1,63 @@
+"""Hypothesis strategies: random valid rule sets and random event sequences over them."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from engine import compile_pathway
+from engine.load import SourceMap
+from engine.model import RuleFile
+
+CITATION = {"section": "generated", "quote": "generated for a property test"}
+PLACES = ["here", "there", "elsewhere"]
+
+
+@st.composite
+def rule_sets(draw, max_steps: int = 12, max_conditions: int = 3):
+    """A valid, acyclic rule set: steps may need earlier steps and conditions.
+
+    Names are shuffled so that the file order is not always a topological
+    order, and bases, constraints and the goal vary.
+    """
+    count = draw(st.integers(1, max_steps))
+    conditions = [f"cond{i}" for i in range(draw(st.integers(0, max_conditions)))]
+    names = draw(st.permutations([f"S{i}" for i in range(count)]))
+    steps = []
+    for position, name in enumerate(names):
+        candidates = list(names[:position]) + conditions
+        needs = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=min(4, len(candidates)))
+                     ) if candidates else []
+        step = {
+            "id": name, "title": f"step {name}", "actors": ["someone"],
+            "sector": draw(st.sampled_from(["defense", "security", "cross-sector"])),
+            "sequence": draw(st.integers(0, 9)), "citation": CITATION,
+            "preconditions": [{"requires": need, "basis": draw(st.sampled_from(["stated", "implied"])),
+                               "citation": CITATION} for need in needs],
+        }
+        if draw(st.integers(0, 3)) == 0:
+            step["constraints"] = [{"attribute": "place", "allowed": draw(
+                st.lists(st.sampled_from(PLACES), min_size=1, max_size=2, unique=True)),
+                "basis": "stated", "citation": CITATION}]
+        steps.append(step)
+    document = {
+        "pathway": {"id": "generated", "title": "generated"},
+        "conditions": [{"id": c, "title": f"condition {c}"} for c in conditions],
+        "steps": steps,
+    }
+    if draw(st.booleans()):
+        needs = draw(st.lists(st.sampled_from(list(names) + conditions), min_size=1, max_size=3, unique=True))
+        document["goal"] = {"title": "the goal", "citation": CITATION, "preconditions": [
+            {"requires": need, "basis": draw(st.sampled_from(["stated", "implied"])), "citation": CITATION}
+            for need in needs]}
+    return compile_pathway([(RuleFile.model_validate(document), SourceMap("<generated>", {}))])
+
+
+def events(pathway, max_size: int = 40):
+    """Asserts (with or without a `place`) and retracts of any assertable id, in any order."""
+    ids = [i for i in (*pathway.conditions, *pathway.steps) if pathway.assertable(i)]
+    attributes = st.one_of(st.just({}), st.sampled_from(PLACES).map(lambda p: {"place": p}))
+    event = st.one_of(
+        st.tuples(st.just("assert"), st.sampled_from(ids), attributes, st.booleans()),
+        st.tuples(st.just("retract"), st.sampled_from(ids), st.just({}), st.just(False)),
+    )
+    return st.lists(event, max_size=max_size)
