@@ -64,3 +64,7 @@ def _fail(error: engine.PerimeterError) -> None:
     # Located problems print as `file:line:col: ...` so editors can jump to them.
     typer.echo(error.render() if error.diagnostics else f"perimeter: {error.render()}", err=True)
     raise SystemExit(1 if isinstance(error, engine.RefusedError) else 2)
+
+
+if __name__ == "__main__":
+    run()

@@ -110,9 +110,47 @@ def parse(text: str, file: str) -> Document:
     marks: dict[Path_, tuple[int, int]] = {}
     if node is None:
         return Document(None, SourceMap(file, {(): (1, 1)}))
+    _check_expansion(node, file)
     builder = _Builder(loader, file, marks)
     data = builder.build(node, ())
     return Document(data, SourceMap(file, marks))
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Refuse alias bombs before building anything.
+
+    Aliases make the composed tree a graph whose expansion can be exponential
+    in the file's size.  Sizes are counted once per distinct node, so this
+    costs time linear in the file, not in the expansion.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done and id(node) in sizes:
+            continue
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if not children_done:
+            sizes[id(node)] = -1  # in progress: seeing it again below means a cycle
+            stack.append((node, True))
+            for child in children:
+                if sizes.get(id(child)) == -1:
+                    raise _too_many(child, file, "an alias refers to itself",
+                                    "remove the alias that points into its own anchor")
+                if id(child) not in sizes:
+                    stack.append((child, False))
+            continue
+        total = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if total > MAX_NODES:
+            raise _too_many(node, file, "too many values (aliases expanding without bound?)",
+                            f"keep documents under {MAX_NODES:,} values")
+        sizes[id(node)] = total
+
+
+def _too_many(node: yaml.Node, file: str, message: str, hint: str) -> LoadError:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    return LoadError(message, diagnostics=[Diagnostic(file, line, col, "parse", message, hint)])
 
 
 def read_document(path: Path | str) -> Document:

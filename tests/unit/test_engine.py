@@ -206,3 +206,33 @@ def test_many_engines_outlive_one_rulesets_session_limit(paper, baseline):
     assert all(k.status("A1").state is State.ELIGIBLE for k in kept)
     for k in kept:
         k.close()
+
+
+def test_a_failure_inside_durable_reaches_the_caller_as_our_error(engines, paper, baseline, monkeypatch):
+    from durable.engine import MessageObservedException
+
+    from engine import evaluate
+
+    engine = engines(paper, baseline)
+
+    def fail(*_args, **_kwargs):
+        raise MessageObservedException({"id": "x"})
+
+    monkeypatch.setattr(evaluate._POOL.host, "assert_fact", fail)
+    with pytest.raises(EvaluationError) as failed:
+        engine.assert_fact("A1")
+    assert "already been observed" in failed.value.message
+    assert not isinstance(failed.value, MessageObservedException)
+    monkeypatch.undo()
+    assert "A1" not in {f.id for f in engine.facts}
+
+
+def test_fact_ids_never_collide_under_durables_32_bit_hash():
+    from engine.evaluate import _Mirror, fnv1a_32
+
+    assert fnv1a_32("") == 0x811C9DC5 and fnv1a_32("a") == 0xE40C292C  # published FNV-1a vectors
+    mirror = _Mirror("7")
+    ids = [mirror.fact_id(("requires", str(i))) for i in range(50_000)]
+    hashes = {fnv1a_32(i) for i in ids}
+    assert len(hashes) == len(ids) and fnv1a_32("sid-7") not in hashes
+    assert mirror.fact_id(("requires", "123")) == ids[123], "the same key keeps its id"

@@ -427,7 +427,18 @@ def test_modest_aliases_stay_allowed(tmp_path, monkeypatch):
 def test_a_self_referencing_alias_is_refused(tmp_path):
     diagnostic = only(load_error(write(tmp_path, "steps: &loop [*loop]\n")))
     assert diagnostic.code == "parse"
-    assert "nesting too deep" in diagnostic.message
+    assert diagnostic.message == "an alias refers to itself" and "anchor" in diagnostic.hint
+
+
+def test_a_full_size_alias_bomb_is_refused_before_anything_is_built(tmp_path):
+    # Nine levels of nine: 387 million values if expanded.  The size is
+    # counted over distinct nodes, so the default limit applies as is.
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    diagnostic = only(load_error(path))
+    assert diagnostic.code == "parse" and "too many values" in diagnostic.message
+    assert diagnostic.line <= 9 and f"{load.MAX_NODES:,}" in diagnostic.hint
 
 
 def test_two_hundred_nested_lists_are_refused_for_nesting(tmp_path):

@@ -1,0 +1,108 @@
+"""`perimeter status`: text, JSON, modes, and user errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+
+runner = CliRunner()
+
+
+def perimeter(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """The command as a user runs it, in a separate process, on the code under test."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def test_status_json_has_the_stable_shape_and_the_2013_states():
+    result = runner.invoke(app, ["status", "--json"])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    states = {s["id"]: s["state"] for s in document["steps"]}
+    assert [k for k, v in states.items() if v == "eligible"] == ["A1", "A2", "B3"]
+    assert set(document["steps"][0]) == {"id", "title", "state", "blockers"}
+    b1 = next(s for s in document["steps"] if s["id"] == "B1")
+    assert b1["blockers"] == [{"id": "vetting", "kind": "condition", "basis": "stated", "citation": {
+        "section": b1["blockers"][0]["citation"]["section"],
+        "quote": b1["blockers"][0]["citation"]["quote"]}}]
+    assert "vetting" in b1["blockers"][0]["citation"]["quote"]
+    assert document["goal"]["id"] == "goal" and document["goal"]["state"] == "blocked"
+    assert {"id": "vetting", "holds": False} in document["conditions"]
+
+
+def test_status_text_names_states_and_blockers():
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 0
+    a7 = next(line for line in result.stdout.splitlines() if line.startswith("A7 "))
+    assert "blocked" in a7 and "A5, A6" in a7 and "Mexico joins NORAD" in a7
+
+
+def test_stated_only_opens_a5():
+    result = runner.invoke(app, ["--stated-only", "status", "--json"])
+    states = {s["id"]: s["state"] for s in json.loads(result.stdout)["steps"]}
+    assert states["A5"] == "eligible"
+
+
+def test_custom_rules_and_facts_files(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "steps:\n"
+        "  - {id: plan, title: Plan, actors: [us], sector: defense, sequence: 1,\n"
+        "     citation: {section: s, quote: q}}\n"
+        "  - {id: build, title: Build, actors: [us], sector: defense, sequence: 2,\n"
+        "     citation: {section: s, quote: q},\n"
+        "     preconditions: [{requires: plan, basis: stated, citation: {section: s, quote: q}}]}\n")
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("facts:\n  - id: plan\n")
+    result = runner.invoke(app, ["--rules", str(rules), "--facts", str(facts), "status", "--json"])
+    assert result.exit_code == 0, result.output
+    assert {s["id"]: s["state"] for s in json.loads(result.stdout)["steps"]} == {"plan": "done", "build": "eligible"}
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("steps: [\n", ":2:1: parse: malformed YAML"),
+    ("steps:\n  - id: A1\n    title: x\n", ":2:5: schema: missing field"),
+    ("steps: []\nbogus: 1\n", ":2:1: schema: unknown field 'bogus'"),
+])
+def test_a_bad_rule_file_is_one_located_line_and_exit_2(tmp_path, content, expected):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    result = perimeter("--rules", str(bad), "status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{bad}{expected}" in result.stderr.splitlines()[0]
+    assert "Traceback" not in result.stderr and not result.stdout
+
+
+def test_an_unknown_fact_in_a_fact_file_suggests_the_closest_id(tmp_path):
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("facts:\n  - id: vettin\n")
+    result = perimeter("--facts", str(facts), "status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"{facts}:2:5: unknown-id: unknown step or condition 'vettin' "
+                                     "(did you mean 'vetting'?)")
+
+
+def test_a_missing_rules_path_exits_2(tmp_path):
+    result = perimeter("--rules", str(tmp_path / "nowhere"), "status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("perimeter: ") and "no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_installed_command_finds_its_rules_from_any_directory(tmp_path):
+    result = perimeter("status", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["steps"]) == 18
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip().startswith("perimeter ")
