@@ -22,9 +22,11 @@ from .errors import (
     UnknownIdError,
 )
 from .evaluation import Evaluation
+from .explain import Explanation, Reason, Support
 from .facts import Fact, load_facts
 from .model import Basis, Citation
 from .pathway import Kind, Mode, Pathway
+from .plan import Plan, PlanItem
 from .session import Change, Engine, FactChange, Transition, open_engine
 
 __version__ = "0.1.0"
@@ -42,6 +44,7 @@ __all__ = [
     "Engine",
     "Evaluation",
     "EvaluationError",
+    "Explanation",
     "Fact",
     "FactChange",
     "Kind",
@@ -49,9 +52,13 @@ __all__ = [
     "Mode",
     "Pathway",
     "PerimeterError",
+    "Plan",
+    "PlanItem",
+    "Reason",
     "RefusedError",
     "State",
     "StepStatus",
+    "Support",
     "Transition",
     "UnknownIdError",
     "compile_pathway",

@@ -121,13 +121,14 @@ class ConditionRule:
     kind: Kind = field(default=Kind.CONDITION, init=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Pathway:
     """A checked rule set.  Build it with `engine.compile.compile_pathway`.
 
     `steps` keeps file order (the author's order) and includes the goal last.
     `fingerprint` identifies the rule set's content, so stored state can
-    refuse to be used with another rule set.
+    refuse to be used with another rule set.  Compared and hashed by identity,
+    so caches can key on it.
     """
 
     id: str

@@ -19,10 +19,13 @@ from .compile import load_pathway
 from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatus, conclude, step_status
 from .errors import RefusedError
 from .evaluation import Evaluation, Evaluator
+from .explain import Explanation, explain
 from .facts import Fact, load_facts, make_fact
 from .model import Citation
 from .pathway import Mode, Pathway
+from .plan import Plan, plan
 from .reference import ReferenceEvaluator
+from .resolve import resolve
 
 Backend = Literal["durable", "reference"]
 
@@ -47,6 +50,22 @@ class Change(BaseModel):
     def moved_to(self, state: str) -> list[str]:
         """Ids that ended in `state` (a step state, or `holds` / `absent`)."""
         return [t.id for t in self.transitions if t.after == state]
+
+    def summary(self) -> str:
+        """The change in words: "vetting withdrawn: B1 and B2 are blocked again"."""
+        facts = [t for t in self.transitions if t.after in ("holds", "absent")]
+        steps = [t for t in self.transitions if t not in facts]
+        recorded = [t.id for t in steps if t.before in ("eligible", "blocked") and t.after in ("done", "violated")]
+        unrecorded = [t.id for t in steps if t.before in ("done", "violated") and t.after in ("eligible", "blocked")]
+        heads = ([f"{t.id} {'established' if t.after == 'holds' else 'withdrawn'}" for t in facts]
+                 + [f"{i} recorded" for i in recorded] + [f"{i} withdrawn" for i in unrecorded])
+        rest = [t for t in steps if t.id not in recorded and t.id not in unrecorded]
+        groups: dict[str, list[str]] = {}
+        for t in rest:
+            groups.setdefault(_phrase(t), []).append(t.id)
+        clauses = [f"{_and(ids)} {'is' if len(ids) == 1 else 'are'} {phrase}" for phrase, ids in groups.items()]
+        head = ", ".join(heads) or "no fact changed"
+        return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,29 @@ class Engine:
         rule = self.pathway.conditions[canonical]
         return ConditionStatus(id=canonical, title=rule.title, holds=canonical in self._facts,
                                fact=self._facts.get(canonical))
+
+    # -- asking --------------------------------------------------------
+
+    def resolve(self, question: str) -> str:
+        """The id a question names: an id, `goal`, or words such as "Mexico join NORAD"."""
+        return resolve(self.pathway, question)
+
+    def explain(self, question: str) -> Explanation:
+        """Why the target stands where it does: the why-not tree, the support, or the violation."""
+        return explain(self.pathway, self.mode, self.evaluation(), self._facts, self.resolve(question))
+
+    def plan(self, question: str) -> Plan:
+        """The steps and conditions still needed for the target, in a valid order."""
+        return plan(self.pathway, self.mode, self.evaluation(), self.resolve(question))
+
+    def what_if(self, changes: Sequence[FactChange]) -> Change:
+        """What `changes` would move, evaluated apart: nothing stored here changes.
+
+        Hypothetical steps are applied as if forced, so a step asserted out of
+        order shows up as violated rather than being refused.
+        """
+        with Engine(self.pathway, self.facts, mode=self.mode, backend=self.backend) as scratch:
+            return scratch.apply(changes, force=True)
 
     # -- changing --------------------------------------------------------
 
@@ -216,6 +258,20 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _phrase(transition: Transition) -> str:
+    if transition.after == "blocked":
+        return "blocked again" if transition.before in ("eligible", "done") else "blocked"
+    if transition.after == "eligible":
+        return "now eligible"
+    if transition.after == "violated":
+        return "now violated"
+    return f"now {transition.after}"
+
+
+def _and(ids: list[str]) -> str:
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
 def _refusal(step: str, blockers: Iterable[Blocker]) -> str:

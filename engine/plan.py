@@ -1,0 +1,97 @@
+"""Plans: the steps and conditions still needed for a target, in a valid order.
+
+A plan is minimal (only what the target needs and does not yet have),
+valid (everything after its preconditions) and deterministic (among the
+items whose preconditions are planned, the paper's sequence number goes
+first, then the author's order).  It ends with the target.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from .conclusions import Result
+from .evaluation import Evaluation
+from .pathway import Kind, Mode, Pathway
+
+
+class PlanItem(Result):
+    """One thing to do: take a step, establish a condition, or reach the goal."""
+
+    id: str
+    kind: str
+    title: str
+    action: str
+    """`take`, `establish`, or `reached` (the goal follows from what precedes it)."""
+
+
+class Plan(Result):
+    """An ordered list ending with the target, or empty with the reason."""
+
+    target: str
+    items: tuple[PlanItem, ...] = ()
+    reason: str | None = None
+    """Why the plan is empty: the target already holds."""
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
+
+
+def plan(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -> Plan:
+    """The plan for `target` from the current evaluation."""
+    if target in evaluation.holds:
+        return Plan(target=target, reason=f"{target} already holds")
+    needed = _needed(pathway, mode, evaluation, target)
+    order = _ordered(pathway, mode, needed)
+    return Plan(target=target, items=tuple(_item(pathway, id_) for id_ in order))
+
+
+def _needed(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -> set[str]:
+    """The target and everything it needs that does not hold, through what does not hold.
+
+    What holds is not expanded: a recorded step satisfies its dependants even
+    when it is itself violated.
+    """
+    needed = {target}
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        if current not in pathway.steps:
+            continue
+        for requirement in pathway.preconditions(current, mode):
+            if requirement.need not in evaluation.holds and requirement.need not in needed:
+                needed.add(requirement.need)
+                stack.append(requirement.need)
+    return needed
+
+
+def _ordered(pathway: Pathway, mode: Mode, needed: set[str]) -> list[str]:
+    """Kahn's algorithm over the needed items, ties broken by `order_key`."""
+    waiting = {id_: 0 for id_ in needed}
+    dependants: dict[str, list[str]] = {id_: [] for id_ in needed}
+    for id_ in needed:
+        if id_ in pathway.steps:
+            for requirement in pathway.preconditions(id_, mode):
+                if requirement.need in needed:
+                    waiting[id_] += 1
+                    dependants[requirement.need].append(id_)
+    ready = [(pathway.order_key(id_), id_) for id_, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, current = heapq.heappop(ready)
+        order.append(current)
+        for dependant in dependants[current]:
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                heapq.heappush(ready, (pathway.order_key(dependant), dependant))
+    return order
+
+
+def _item(pathway: Pathway, id_: str) -> PlanItem:
+    if id_ in pathway.conditions:
+        return PlanItem(id=id_, kind=Kind.CONDITION.value, title=pathway.title_of(id_), action="establish")
+    rule = pathway.steps[id_]
+    action = "reached" if rule.derived else "take"
+    return PlanItem(id=id_, kind=rule.kind.value, title=rule.title, action=action)

@@ -1,0 +1,111 @@
+"""Questions in words to one target: "why can't Mexico join NORAD yet" -> A7.
+
+A question is reduced to its content words (question words, negations and
+filler dropped; plurals and verb endings folded, "United States" read as
+"US").  Candidates are first the targets with one phrase (id, title, alias or
+actor) covering every content word, else those whose phrases together cover
+them.  One candidate is the answer; several are an ambiguity listing them;
+none suggests the nearest names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+from .errors import AmbiguousTargetError, UnknownIdError
+from .pathway import Pathway
+
+_FILLER = frozenset("""
+    why whi how what which when where who whom whose can cant cannot could couldnt would wouldnt should
+    shouldnt will wont not no isnt arent doesnt dont didnt hasnt havent yet still now already ever the a
+    an to of for in on at by with from into is are was were be been being do does did has have had it
+    its this that these those there here we you i me my our your they them their please explain tell
+    show plan reach get got getting reaching achieve achieving happen happened possible blocked
+    blocking blocks block eligible done status step steps about so and or than then toward towards
+""".split())
+
+_SYNONYMS = (
+    (re.compile(r"\bunited states\b|\bu\.s\.(?=\W|$)|\busa\b|\bamerica\b"), "us"),
+    (re.compile(r"\bcan't\b|\bcan not\b"), "cannot"),
+    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+)
+
+_FUZZY_CUTOFF = 0.8
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The content words of `text`, folded for matching."""
+    text = text.casefold()
+    for pattern, replacement in _SYNONYMS:
+        text = pattern.sub(replacement, text)
+    tokens = re.findall(r"[a-z0-9]+", text)
+    return tuple(_stem(t) for t in tokens if t not in _FILLER)
+
+
+def _stem(word: str) -> str:
+    """Fold the endings users vary: joins/join, joined/join, centres/centre."""
+    for ending in ("ing", "ed", "es", "s"):
+        if len(word) > len(ending) + 2 and word.endswith(ending) and not word.endswith("ss"):
+            return word[: -len(ending)]
+    return word
+
+
+def resolve(pathway: Pathway, question: str) -> str:
+    """The one step, condition or goal `question` names, or an error saying why not.
+
+    An id (any case) wins outright.  Otherwise the question's content words
+    must all be covered by one candidate's id, title, aliases and actors.
+    """
+    text = question.strip()
+    direct = pathway.canonical(text.rstrip("?").strip())
+    if direct is not None:
+        return direct
+    asked = set(words(text))
+    if not asked:
+        raise UnknownIdError(f"'{question}' names no step or condition",
+                             hint="ask about a step id such as A7, a condition such as vetting, or 'goal'")
+    phrases = _phrases(pathway)
+    # First, one phrase (a title, an alias) saying it all; then words from several.
+    in_one = [id_ for id_, sets in phrases.items() if any(all(_covered(w, s) for w in asked) for s in sets)]
+    vocabulary = {id_: frozenset().union(*sets) for id_, sets in phrases.items()}
+    covering = in_one or [id_ for id_, known in vocabulary.items() if all(_covered(w, known) for w in asked)]
+    if len(covering) == 1:
+        return covering[0]
+    if covering:
+        covering.sort(key=pathway.order_key)
+        listed = ", ".join(f"{c} ({pathway.title_of(c)})" for c in covering)
+        raise AmbiguousTargetError(f"'{question}' could mean {listed}", candidates=covering,
+                                   hint="add a word that tells them apart, or give the id")
+    raise UnknownIdError(f"'{question}' matches no step or condition",
+                         hint=_nearest(pathway, asked, vocabulary), candidates=[])
+
+
+def _covered(word: str, known: frozenset[str]) -> bool:
+    if word in known:
+        return True
+    return len(word) >= 5 and bool(difflib.get_close_matches(word, known, n=1, cutoff=_FUZZY_CUTOFF))
+
+
+@lru_cache(maxsize=8)
+def _phrases(pathway: Pathway) -> dict[str, tuple[frozenset[str], ...]]:
+    """Each target's phrases as word sets: its id, title, aliases and actors."""
+    phrases: dict[str, tuple[frozenset[str], ...]] = {}
+    for id_, step in pathway.steps.items():
+        texts = (id_, step.title, *step.aliases, *step.actors)
+        phrases[id_] = tuple(frozenset((*words(t), id_.casefold())) for t in texts)
+    for id_, condition in pathway.conditions.items():
+        texts = (id_.replace("_", " "), condition.title, *condition.aliases)
+        phrases[id_] = tuple(frozenset((*words(t), id_.casefold())) for t in texts)
+    return phrases
+
+
+def _nearest(pathway: Pathway, asked: set[str], vocabulary: dict[str, frozenset[str]]) -> str:
+    """Name the targets that cover most of the question, best first."""
+    scored = sorted(((sum(_covered(w, known) for w in asked), id_) for id_, known in vocabulary.items()),
+                    key=lambda pair: (-pair[0], pathway.order_key(pair[1])))
+    best = [id_ for score, id_ in scored[:3] if score > 0]
+    if not best:
+        return "list the steps with `perimeter status`"
+    return "closest: " + ", ".join(f"{b} ({pathway.title_of(b)})" for b in best)
