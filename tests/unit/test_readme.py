@@ -28,6 +28,9 @@ def test_the_library_example_runs_and_prints_what_its_comments_say():
         "['B1', 'B2']",
         "State.VIOLATED",
         "['B1', 'B2']",
+        "A7 ('A5', 'A6') ('A5', 'A6')",
+        "('A5', 'A6', 'A7')",
+        "vetting established: B1 and B2 are now eligible",
         "State.ELIGIBLE",
     ]
 
