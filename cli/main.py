@@ -1,28 +1,41 @@
-"""The `perimeter` command.  Each command parses, calls one library function, renders."""
+"""The `perimeter` command: each command parses, calls one library function, renders.
+
+Exit codes: 0 answered, 1 refused (a step whose preconditions fail), 2 usage
+or input error.  Errors are one line on stderr (one per located problem),
+never a traceback.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 import engine
+from engine.workspace import Workspace
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Which steps toward a North American Security Perimeter are done, open or blocked.")
+from . import render
+from .facts_args import UsageError, parse_facts
+
+app = typer.Typer(
+    no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+    help="Which steps toward a North American Security Perimeter are done, open or blocked, and why.",
+)
+
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
-class Options:
-    """What the global options select: rule and fact files, and the mode."""
-
-    def __init__(self, rules: Optional[list[Path]], facts: Optional[list[Path]], stated_only: bool):
-        self.rules = rules or None
-        self.facts = facts or None
-        self.mode = engine.Mode.STATED if stated_only else engine.Mode.IMPLIED
-
-    def open(self) -> engine.Engine:
-        return engine.open_engine(self.rules, self.facts, mode=self.mode)
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Step and condition ids for shell completion, from the rules in use."""
+    try:
+        root = ctx.find_root()
+        pathway = engine.load_pathway(root.params.get("rules") or None)
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    ids = [*pathway.steps, *pathway.conditions]
+    return [i for i in ids if i.casefold().startswith(incomplete.casefold())]
 
 
 def _version(value: bool) -> None:
@@ -34,30 +47,134 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
+    state: Optional[Path] = typer.Option(
+        None, "--state", envvar="PERIMETER_STATE",
+        help="State file (default: $XDG_STATE_HOME/perimeter/state.yaml or ~/.local/state/perimeter/state.yaml)."),
     rules: Optional[list[Path]] = typer.Option(None, "--rules", help="Rule file or folder (default: the paper's pathway)."),
-    facts: Optional[list[Path]] = typer.Option(None, "--facts", help="Fact file or folder (default: the 2013 baseline)."),
+    facts: Optional[list[Path]] = typer.Option(None, "--facts", help="Fact file or folder to start from (default: the 2013 baseline)."),
     stated_only: bool = typer.Option(False, "--stated-only", help="Apply only what the paper states, not what it implies."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    ctx.obj = Options(rules, facts, stated_only)
+    mode = engine.Mode.STATED if stated_only else engine.Mode.IMPLIED
+    ctx.obj = lambda: Workspace(state, rules or None, facts or None, mode)
+
+
+def _workspace(ctx: typer.Context) -> Workspace:
+    return ctx.obj()
 
 
 @app.command()
-def status(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """Every step: its state and what blocks it; every condition; the goal."""
-    from . import render
+def status(ctx: typer.Context, json_: bool = JSON) -> None:
+    """Every step: its state and direct blockers; every condition; the goal."""
+    workspace = _workspace(ctx)
+    conclusions = workspace.conclusions()
+    where = str(workspace.state_path)
+    typer.echo(render.status_json(conclusions, where) if json_ else render.status_text(conclusions, where))
 
-    with ctx.obj.open() as pathway:
-        conclusions = pathway.conclusions()
-    typer.echo(render.status_json(conclusions) if json_ else render.status_text(conclusions))
+
+@app.command("next")
+def next_(ctx: typer.Context, json_: bool = JSON) -> None:
+    """The steps that can be taken now, in the paper's order."""
+    conclusions = _workspace(ctx).conclusions()
+    ids = conclusions.by_state(engine.State.ELIGIBLE)
+    typer.echo(render.next_json(conclusions, ids) if json_ else render.next_text(conclusions, ids))
 
 
-def run() -> None:
-    """Console entry point: user errors become one line on stderr and exit code 2."""
+@app.command()
+def why(ctx: typer.Context,
+        target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or a question in words.",
+                                           autocompletion=_complete_ids),
+        json_: bool = JSON) -> None:
+    """Why a target stands where it does: what blocks it, down to what can be done now."""
+    answer = _workspace(ctx).explain(" ".join(target))
+    typer.echo(render.why_json(answer) if json_ else render.why_text(answer))
+
+
+@app.command()
+def plan(ctx: typer.Context,
+         target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or words.",
+                                            autocompletion=_complete_ids),
+         json_: bool = JSON) -> None:
+    """The ordered steps and conditions still needed for a target."""
+    result = _workspace(ctx).plan(" ".join(target))
+    typer.echo(render.plan_json(result) if json_ else render.plan_text(result))
+
+
+@app.command("assert")
+def assert_(ctx: typer.Context,
+            fact: list[str] = typer.Argument(..., help="Step or condition ids, each optionally followed by key=value.",
+                                             autocompletion=_complete_ids),
+            source: Optional[str] = typer.Option(None, "--source", help="Where this comes from (kept in history)."),
+            force: bool = typer.Option(False, "--force", help="Record it even if its preconditions fail (it shows as violated)."),
+            json_: bool = JSON) -> None:
+    """Record steps as done or conditions as holding, left to right, all or none."""
+    change = _workspace(ctx).apply(parse_facts(fact, "assert", source), force=force)
+    typer.echo(render.change_json(change) if json_ else render.change_text(change))
+
+
+@app.command()
+def retract(ctx: typer.Context,
+            fact: list[str] = typer.Argument(..., help="Step or condition ids.", autocompletion=_complete_ids),
+            json_: bool = JSON) -> None:
+    """Withdraw facts and everything concluded from them."""
+    change = _workspace(ctx).apply(parse_facts(fact, "retract"))
+    typer.echo(render.change_json(change) if json_ else render.change_text(change))
+
+
+@app.command("what-if")
+def what_if(ctx: typer.Context,
+            fact: Optional[list[str]] = typer.Argument(None, help="Hypothetical facts, each optionally with key=value.",
+                                                       autocompletion=_complete_ids),
+            without: Optional[list[str]] = typer.Option(None, "--without", help="A fact to suppose retracted."),
+            json_: bool = JSON) -> None:
+    """What hypothetical facts would change; nothing is stored."""
+    changes = (parse_facts(fact, "assert") if fact else []) + (parse_facts(without, "retract") if without else [])
+    if not changes:
+        raise UsageError("no hypothetical fact given", hint="name a fact, or --without a fact")
+    change = _workspace(ctx).what_if(changes)
+    typer.echo(render.change_json(change) if json_ else render.change_text(change))
+
+
+@app.command()
+def show(ctx: typer.Context,
+         id_: str = typer.Argument(..., metavar="ID", help="A step or condition id.", autocompletion=_complete_ids),
+         json_: bool = JSON) -> None:
+    """One step or condition: title, aliases, preconditions with basis and citation."""
+    rule = _workspace(ctx).describe(id_)
+    typer.echo(render.show_json(rule) if json_ else render.show_text(rule))
+
+
+@app.command()
+def history(ctx: typer.Context, json_: bool = JSON) -> None:
+    """What was asserted and retracted, when, with its source."""
+    entries = _workspace(ctx).history()
+    typer.echo(render.history_json(entries) if json_ else render.history_text(entries))
+
+
+@app.command()
+def reset(ctx: typer.Context) -> None:
+    """Back to the baseline; the old state is kept as a backup."""
+    workspace = _workspace(ctx)
+    backup = workspace.reset()
+    typer.echo(f"State reset to the baseline: {workspace.state_path}"
+               + (f" (previous state kept at {backup})" if backup else ""))
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console entry point: errors become one line on stderr and an exit code."""
     try:
-        app(standalone_mode=True)
-    except engine.PerimeterError as error:  # raised outside click's own handling
+        result = app(args=argv, standalone_mode=False)
+    except engine.PerimeterError as error:
         _fail(error)
+    except typer.Abort:
+        typer.echo("perimeter: aborted", err=True)
+        raise SystemExit(1) from None
+    except Exception as error:  # click's usage errors arrive as its own exception types
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            typer.echo(f"perimeter: {error.format_message()} (see 'perimeter --help')", err=True)
+            raise SystemExit(2) from None
+        raise
+    raise SystemExit(result if isinstance(result, int) else 0)
 
 
 def _fail(error: engine.PerimeterError) -> None:
@@ -67,4 +184,4 @@ def _fail(error: engine.PerimeterError) -> None:
 
 
 if __name__ == "__main__":
-    run()
+    run(sys.argv[1:])

@@ -1,49 +1,208 @@
-"""Turning library results into text or JSON; no decisions are made here."""
+"""Results as text for people or JSON for scripts; no decisions are made here."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import sys
 from typing import Any
 
-from engine import Conclusions, StepStatus
+import typer
+
+from engine import Change, Conclusions, Explanation, Plan, Reason
+from engine.store import Entry
+
+_COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
+            "holds": "green", "absent": "yellow"}
 
 
-def status_json(conclusions: Conclusions) -> str:
-    """The stable `status --json` shape: steps, conditions, goal."""
+def colour_enabled() -> bool:
+    """Colour on a terminal, never with NO_COLOR set (https://no-color.org); CLICOLOR_FORCE forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("CLICOLOR_FORCE")) or sys.stdout.isatty()
 
-    def blocker(b: Any) -> dict[str, Any]:
-        return {"id": b.id, "kind": b.kind, "basis": b.basis.value,
-                "citation": {"section": b.citation.section, "quote": b.citation.quote}}
 
-    document = {
-        "pathway": conclusions.pathway,
-        "mode": conclusions.mode.value,
-        "steps": [{"id": s.id, "title": s.title, "state": s.state.value,
-                   "blockers": [blocker(b) for b in s.blockers]} for s in conclusions.steps],
-        "conditions": [{"id": c.id, "holds": c.holds} for c in conclusions.conditions],
-        "goal": ({"id": conclusions.goal.id, "state": conclusions.goal.state.value,
-                  "blockers": [blocker(b) for b in conclusions.goal.blockers]}
-                 if conclusions.goal else None),
-    }
+def paint(text: str, state: str) -> str:
+    colour = _COLOURS.get(state)
+    return typer.style(text, fg=colour) if colour and colour_enabled() else text
+
+
+def dumps(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def status_text(conclusions: Conclusions) -> str:
-    """A table a person reads: one line per step, blockers named with their basis."""
-    rows = list(conclusions.steps) + ([conclusions.goal] if conclusions.goal else [])
-    width = max(len(s.id) for s in rows)
-    lines = [f"{conclusions.pathway} ({conclusions.mode.value} preconditions)", ""]
-    lines += [_step_line(s, width) for s in rows]
-    holding = [c.id for c in conclusions.conditions if c.holds]
-    missing = [c.id for c in conclusions.conditions if not c.holds]
-    lines += ["", f"conditions holding: {', '.join(holding) or 'none'}",
-              f"conditions not holding: {', '.join(missing) or 'none'}"]
+def _table(rows: list[list[str]], states: list[str | None] | None = None) -> str:
+    """Left-aligned columns; the second column painted by state when given."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
+        if states and states[n]:
+            cells[1] = paint(cells[1], states[n])
+        lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
-def _step_line(status: StepStatus, width: int) -> str:
-    line = f"{status.id:<{width}}  {status.state.value:<8}  {status.title}"
-    if status.blockers:
-        names = ", ".join(b.id if b.kind != "constraint" else f"{b.title} ({b.detail})" for b in status.blockers)
-        line += f"  [{'needs' if status.state.value == 'blocked' else 'breaks'}: {names}]"
-    return line
+def _blocker(b: Any) -> dict[str, Any]:
+    return {"id": b.id, "kind": b.kind, "basis": b.basis.value,
+            "citation": {"section": b.citation.section, "quote": b.citation.quote}}
+
+
+# -- status and next -----------------------------------------------------
+
+def status_json(conclusions: Conclusions, state_file: str) -> str:
+    goal = conclusions.goal
+    return dumps({
+        "state_file": state_file,
+        "pathway": conclusions.pathway,
+        "mode": conclusions.mode.value,
+        "steps": [{"id": s.id, "title": s.title, "state": s.state.value,
+                   "blockers": [_blocker(b) for b in s.blockers]} for s in conclusions.steps],
+        "conditions": [{"id": c.id, "holds": c.holds} for c in conclusions.conditions],
+        "goal": {"id": goal.id, "state": goal.state.value, "blockers": [_blocker(b) for b in goal.blockers]}
+        if goal else None,
+    })
+
+
+def status_text(conclusions: Conclusions, state_file: str) -> str:
+    rows = [["STEP", "STATE", "TITLE", "BLOCKERS"]]
+    states: list[str | None] = [None]
+    for s in [*conclusions.steps, *([conclusions.goal] if conclusions.goal else [])]:
+        names = ", ".join(b.id if b.kind != "constraint" else f"{b.title} ({b.detail})" for b in s.blockers)
+        rows.append([s.id, s.state.value, s.title, names])
+        states.append(s.state.value)
+    holding = [c.id for c in conclusions.conditions if c.holds]
+    missing = [c.id for c in conclusions.conditions if not c.holds]
+    return "\n".join([
+        f"{conclusions.pathway} ({conclusions.mode.value} preconditions); state: {state_file}", "",
+        _table(rows, states), "",
+        f"conditions holding ({len(holding)}): {', '.join(holding) or 'none'}",
+        f"conditions not holding ({len(missing)}): " + (", ".join(paint(m, "absent") for m in missing) or "none"),
+    ])
+
+
+def next_json(conclusions: Conclusions, ids: list[str]) -> str:
+    titles = {s.id: s.title for s in conclusions.steps}
+    return dumps({"steps": [{"id": i, "title": titles[i]} for i in ids]})
+
+
+def next_text(conclusions: Conclusions, ids: list[str]) -> str:
+    if not ids:
+        return "No step can be taken now."
+    titles = {s.id: s.title for s in conclusions.steps}
+    return _table([[i, titles[i]] for i in ids])
+
+
+# -- why and plan --------------------------------------------------------
+
+def why_json(answer: Explanation) -> str:
+    return dumps(answer.model_dump(mode="json"))
+
+
+def why_text(answer: Explanation) -> str:
+    lines = [f"{answer.target}: {answer.title} ({paint(answer.state, answer.state)})", ""]
+    lines += answer.reasons
+    if answer.tree:
+        lines += ["", "What it needs, down to what can be done now (* = can be done now):"]
+        lines += _tree_lines(answer.tree, "")
+    if answer.support:
+        lines += ["", "Supported by:"]
+        for s in answer.support:
+            source = f" [{s.fact.source}]" if s.fact and s.fact.source else ""
+            lines.append(f"  {s.id} ({s.basis.value}) {s.citation.section}: \"{s.citation.quote}\"{source}")
+    return "\n".join(lines)
+
+
+def _tree_lines(reasons: tuple[Reason, ...], indent: str) -> list[str]:
+    lines = []
+    for r in reasons:
+        mark = "*" if r.actionable else "-"
+        tail = " (see above)" if r.shared else ""
+        lines.append(f"{indent}{mark} {r.id} {paint(r.state, r.state)}: {r.title}{tail}")
+        lines.append(f"{indent}    {r.basis.value}, {r.citation.section}: \"{r.citation.quote}\"")
+        lines += _tree_lines(r.needs, indent + "    ")
+    return lines
+
+
+def plan_json(plan: Plan) -> str:
+    return dumps({"target": plan.target, "order": list(plan.order),
+                  "items": [i.model_dump(mode="json") for i in plan.items], "reason": plan.reason})
+
+
+def plan_text(plan: Plan) -> str:
+    if not plan.items:
+        return f"{plan.target}: nothing to do ({plan.reason})."
+    rows = [[f"{n}.", item.action, item.id, item.title] for n, item in enumerate(plan.items, 1)]
+    return f"Plan for {plan.target}:\n" + _table(rows)
+
+
+# -- changes and history -------------------------------------------------
+
+def change_json(change: Change) -> str:
+    return dumps({"changes": [{"id": t.id, "from": t.before, "to": t.after} for t in change.transitions],
+                  "summary": change.summary()})
+
+
+def change_text(change: Change) -> str:
+    return change.summary()
+
+
+def history_json(entries: list[Entry]) -> str:
+    return dumps({"entries": [e.model_dump(mode="json") for e in entries]})
+
+
+def history_text(entries: list[Entry]) -> str:
+    rows = [["TIME", "ACTION", "FACT", "SOURCE"]]
+    for e in entries:
+        attributes = " ".join(f"{k}={v}" for k, v in e.attributes.items())
+        fact = " ".join(filter(None, [e.fact or "", attributes, "(forced)" if e.forced else ""]))
+        rows.append([e.time, e.action, fact, e.source or ""])
+    return _table(rows)
+
+
+# -- show ------------------------------------------------------------------
+
+def show_json(rule: Any) -> str:
+    return dumps(_plain(dataclasses.asdict(rule)))
+
+
+def show_text(rule: Any) -> str:
+    lines = [f"{rule.id}: {rule.title} ({rule.kind.value})"]
+    if getattr(rule, "actors", None):
+        lines.append(f"actors: {', '.join(rule.actors)}; sector: {rule.sector.value}; sequence: {rule.sequence}")
+    if rule.aliases:
+        lines.append("also called: " + "; ".join(rule.aliases))
+    if getattr(rule, "description", None):
+        lines.append(rule.description)
+    citation = getattr(rule, "citation", None)
+    if citation:
+        lines.append(f"source: {citation.section}: \"{citation.quote}\"")
+    for pre in getattr(rule, "preconditions", ()):
+        lines.append(f"requires {pre.need} ({pre.basis.value}) {pre.citation.section}: \"{pre.citation.quote}\"")
+        if pre.note:
+            lines.append(f"    reading: {pre.note}")
+    for c in getattr(rule, "constraints", ()):
+        lines.append(f"{c.attribute} must be {' or '.join(c.allowed)} ({c.basis.value}) "
+                     f"{c.citation.section}: \"{c.citation.quote}\"")
+    for item in getattr(rule, "involves", ()):
+        lines.append(f"involves: {item.text} ({item.citation.section}: \"{item.citation.quote}\")")
+    if getattr(rule, "note", None):
+        lines.append(f"note: {rule.note}")
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """Dataclass dumps hold enums and models; make them JSON."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "value") and not isinstance(value, (str, int)):
+        return value.value
+    if isinstance(value, str) and hasattr(value, "value"):
+        return value.value
+    return value

@@ -58,7 +58,9 @@ class Change(BaseModel):
         recorded = [t.id for t in steps if t.before in ("eligible", "blocked") and t.after in ("done", "violated")]
         unrecorded = [t.id for t in steps if t.before in ("done", "violated") and t.after in ("eligible", "blocked")]
         heads = ([f"{t.id} {'established' if t.after == 'holds' else 'withdrawn'}" for t in facts]
-                 + [f"{i} recorded" for i in recorded] + [f"{i} withdrawn" for i in unrecorded])
+                 + [f"{t.id} recorded" + (" but violated" if t.after == "violated" else "")
+                    for t in steps if t.id in recorded]
+                 + [f"{i} withdrawn" for i in unrecorded])
         rest = [t for t in steps if t.id not in recorded and t.id not in unrecorded]
         groups: dict[str, list[str]] = {}
         for t in rest:

@@ -1,0 +1,208 @@
+"""The state file: the facts a user has asserted, kept between calls.
+
+Human-readable YAML.  Every write goes to a temporary file in the same
+folder, is flushed to disk, then renamed over the old one, so a crash leaves
+the old file or the new one, never half of one.  Writers hold an exclusive
+`flock` on a lock file beside it (the operating system drops it when a
+process dies, so no stale lock survives); readers hold a shared one.  A file
+that cannot be read is reported and never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field
+
+from .errors import LoadError, PerimeterError
+from .load import parse, read_text, validate
+from .model import Citation, Identifier, Strict, Text
+
+FORMAT = 1
+"""The state file format this version writes; older ones are migrated, newer refused."""
+
+
+class StoreError(PerimeterError):
+    """The state file cannot be read or written."""
+
+    code = "state"
+
+
+class RuleSetRef(Strict):
+    """Which rule set a state belongs to."""
+
+    id: Identifier
+    fingerprint: Text
+
+
+class StoredFact(Strict):
+    """A fact as the state holds it: with when it was recorded, and from where."""
+
+    id: Identifier
+    attributes: dict[Identifier, Text] = {}
+    source: Text | None = None
+    citation: Citation | None = None
+    time: Text
+
+
+class Entry(Strict):
+    """One line of history."""
+
+    time: Text
+    action: Literal["baseline", "assert", "retract", "reset"]
+    fact: Identifier | None = None
+    attributes: dict[Identifier, Text] = {}
+    source: Text | None = None
+    forced: bool = False
+
+
+class State(Strict):
+    """The whole state file."""
+
+    format: int = FORMAT
+    rules: RuleSetRef
+    baseline: list[Text] = []
+    """The fact files the state started from."""
+    facts: list[StoredFact] = []
+    history: list[Entry] = Field(default_factory=list)
+
+
+def now() -> str:
+    """UTC time, to the second, as ISO 8601."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def default_path() -> Path:
+    """`$PERIMETER_STATE`, else `$XDG_STATE_HOME/perimeter/state.yaml`, else under ~/.local/state."""
+    explicit = os.environ.get("PERIMETER_STATE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "perimeter" / "state.yaml"
+
+
+class StateFile:
+    """One state file on disk, with its lock."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    def exists(self) -> bool:
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a state file",
+                             hint="give --state the path of a file")
+        return self.path.exists()
+
+    def read(self) -> State | None:
+        """The stored state, or None when there is none yet."""
+        with self._locked(shared=True):
+            return self._read()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[tuple[State | None, list[State]]]:
+        """Hold the write lock; yield the current state and a box for the new one.
+
+        Whatever the caller puts in the box is written atomically on a clean
+        exit; on an exception nothing is written.
+        """
+        with self._locked(shared=False):
+            box: list[State] = []
+            yield self._read(), box
+            if box:
+                self._write(box[-1])
+
+    def backup(self) -> Path | None:
+        """Copy the current file aside (before a reset); the copy's path, or None."""
+        if not self.exists():
+            return None
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"{self.path.name}.{stamp}.bak")
+        shutil.copy2(self.path, target)
+        return target
+
+    def _read(self) -> State | None:
+        if not self.exists():
+            return None
+        try:
+            document = parse(read_text(self.path), str(self.path))
+            if isinstance(document.data, dict):
+                version = document.data.get("format")
+                if isinstance(version, int) and version > FORMAT:
+                    raise StoreError(
+                        f"{self.path}: written by a newer perimeter (state format {version}; this one reads "
+                        f"up to {FORMAT})", hint="upgrade perimeter, or use another --state")
+            return validate(State, document)
+        except LoadError as error:
+            first = error.diagnostics[0].render() if error.diagnostics else error.message
+            raise StoreError(f"cannot read the state file: {first}",
+                             hint="fix or move the file; it was left untouched") from None
+
+    def _write(self, state: State) -> None:
+        text = yaml.safe_dump(state.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
+                              allow_unicode=True, width=100)
+        folder = self.path.parent
+        try:
+            fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write("# perimeter state: the facts asserted, with their history. Edit with care.\n")
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temporary, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+            _fsync_folder(folder)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot write the state: {error.strerror or error}",
+                             hint=_write_hint(error)) from None
+
+    @contextlib.contextmanager
+    def _locked(self, shared: bool) -> Iterator[None]:
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a state file", hint="give --state the path of a file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole block
+        except OSError as error:
+            if shared and not self.path.exists():
+                yield  # nothing to read, and nowhere to lock: a read-only place with no state yet
+                return
+            raise StoreError(f"{self.path}: cannot lock the state: {error.strerror or error}",
+                             hint=_write_hint(error)) from None
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+            yield
+        finally:
+            handle.close()  # closing releases the lock
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_hint(error: OSError) -> str:
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the folder is not writable; choose another with --state or PERIMETER_STATE"
+    if error.errno == errno.ENOSPC:
+        return "the disk is full; free some space (the old state is intact)"
+    return "check the path given with --state"

@@ -1,0 +1,162 @@
+"""A workspace: a rule set, a state file and a mode, as the shell uses them.
+
+Each call reads the state, builds an engine over it, answers, and (for
+changes) writes the new state in one locked transaction, so separate
+processes can work on one state file without losing each other's updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .compile import load_pathway
+from .conclusions import Conclusions, State as StepState
+from .errors import UnknownIdError
+from .explain import Explanation
+from .facts import Fact, load_facts
+from .pathway import ConditionRule, Mode, Pathway, StepRule
+from .plan import Plan
+from .session import Change, Engine, FactChange
+from .sources import yaml_files
+from .store import Entry, RuleSetRef, State, StateFile, StoredFact, StoreError, default_path, now
+from .suggest import did_you_mean
+
+PathArg = str | Path | Iterable[str | Path] | None
+
+
+class Workspace:
+    """What `perimeter` commands work on; usable from Python as well."""
+
+    def __init__(self, state: str | Path | None = None, rules: PathArg = None, facts: PathArg = None,
+                 mode: Mode | str = Mode.IMPLIED):
+        self.pathway: Pathway = load_pathway(rules)
+        self.mode = Mode(mode)
+        self.store = StateFile(state or default_path())
+        self._rules_given = rules is not None
+        self._facts_arg = facts
+        self._baseline_files = [str(p) for p in yaml_files(facts, "facts")] if (
+            facts is not None or rules is None) else []
+
+    @property
+    def state_path(self) -> Path:
+        return self.store.path
+
+    # -- questions -------------------------------------------------------
+
+    def conclusions(self) -> Conclusions:
+        """Every step, condition and the goal, from the stored facts."""
+        with self._engine() as engine:
+            return engine.conclusions()
+
+    def next_steps(self) -> list[str]:
+        """The steps that can be taken now, in the rule set's order."""
+        return self.conclusions().by_state(StepState.ELIGIBLE)
+
+    def explain(self, question: str) -> Explanation:
+        with self._engine() as engine:
+            return engine.explain(question)
+
+    def plan(self, question: str) -> Plan:
+        with self._engine() as engine:
+            return engine.plan(question)
+
+    def what_if(self, changes: Sequence[FactChange]) -> Change:
+        """What `changes` would move; nothing is stored."""
+        with self._engine() as engine:
+            return engine.what_if(changes)
+
+    def describe(self, id_: str) -> StepRule | ConditionRule:
+        """The rule behind an id: title, aliases, preconditions with basis and citation."""
+        canonical = self.pathway.canonical(id_)
+        if canonical is None:
+            raise UnknownIdError(f"unknown step or condition '{id_}'",
+                                 hint=did_you_mean(id_, [*self.pathway.steps, *self.pathway.conditions])
+                                 or "list the ids with `perimeter status`")
+        return self.pathway.steps.get(canonical) or self.pathway.conditions[canonical]
+
+    def history(self) -> list[Entry]:
+        """What was asserted and retracted, when, and on whose word."""
+        return list(self._current().history)
+
+    # -- changes ---------------------------------------------------------
+
+    def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
+        """Apply `changes` left to right and store them, all or none."""
+        with self.store.transaction() as (stored, box):
+            state = self._checked(stored) if stored is not None else self._initial()
+            with Engine(self.pathway, _facts(state), mode=self.mode) as engine:
+                change = engine.apply(changes, force=force)
+                time = now()
+                kept = {f.id: f for f in state.facts}
+                entries = list(state.history)
+                for item in changes:
+                    id_ = self.pathway.canonical(item.id) or item.id
+                    if item.action == "assert":
+                        fact = next(f for f in engine.facts if f.id == id_)
+                        kept[id_] = StoredFact(id=id_, attributes=fact.attributes, source=fact.source,
+                                               citation=fact.citation, time=time)
+                    else:
+                        kept.pop(id_, None)
+                    entries.append(Entry(time=time, action=item.action, fact=id_,
+                                         attributes=dict(item.attributes or {}), source=item.source,
+                                         forced=force and item.action == "assert"))
+                order = [f.id for f in engine.facts]
+            box.append(state.model_copy(update={
+                "rules": self._rule_set(), "facts": [kept[i] for i in order], "history": entries}))
+        return change
+
+    def reset(self) -> Path | None:
+        """Back to the baseline; the old file is copied aside first.  The copy's path."""
+        with self.store.transaction() as (stored, box):
+            backup = self.store.backup() if stored is not None or self.store.exists() else None
+            state = self._initial()
+            history = [*state.history]
+            history.insert(0, Entry(time=now(), action="reset",
+                                    source=f"previous state kept at {backup}" if backup else None))
+            box.append(state.model_copy(update={"history": history}))
+        return backup
+
+    # -- internals -------------------------------------------------------
+
+    def _engine(self) -> Engine:
+        return Engine(self.pathway, _facts(self._current()), mode=self.mode)
+
+    def _current(self) -> State:
+        stored = self.store.read()
+        return self._checked(stored) if stored is not None else self._initial()
+
+    def _rule_set(self) -> RuleSetRef:
+        return RuleSetRef(id=self.pathway.id, fingerprint=self.pathway.fingerprint)
+
+    def _initial(self) -> State:
+        """The state before anything is asserted: the baseline facts."""
+        time = now()
+        baseline = load_facts(self.pathway, self._facts_arg) if self._baseline_files else ()
+        facts = [StoredFact(id=f.id, attributes=f.attributes, source=f.source, citation=f.citation, time=time)
+                 for f in baseline]
+        files = ", ".join(self._baseline_files) or "no fact files"
+        history = [Entry(time=time, action="baseline", source=f"{len(facts)} facts from {files}")]
+        return State(rules=self._rule_set(), baseline=self._baseline_files, facts=facts, history=history)
+
+    def _checked(self, state: State) -> State:
+        """Refuse a state that belongs to another rule set or names unknown ids."""
+        where = self.store.path
+        if state.rules.id != self.pathway.id:
+            raise StoreError(
+                f"{where}: this state belongs to rule set '{state.rules.id}', not '{self.pathway.id}'",
+                hint="use another --state for these rules, or `perimeter reset` to start this one over")
+        unknown = [f.id for f in state.facts if self.pathway.canonical(f.id) != f.id
+                   or not self.pathway.assertable(f.id)]
+        if unknown:
+            raise StoreError(f"{where}: the state names {', '.join(unknown)}, which the rule set does not have",
+                             hint="edit those entries out, or `perimeter reset`")
+        if self._facts_arg is not None and state.baseline != self._baseline_files:
+            raise StoreError(f"{where}: this state started from {', '.join(state.baseline) or 'no facts'}",
+                             hint="`perimeter reset` with --facts to start over from these facts")
+        return state
+
+
+def _facts(state: State) -> tuple[Fact, ...]:
+    return tuple(Fact(id=f.id, attributes=f.attributes, source=f.source, citation=f.citation)
+                 for f in state.facts)
