@@ -46,6 +46,8 @@ class Change(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     transitions: tuple[Transition, ...] = ()
+    also_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Steps whose state did not move but which gained blockers: (step, new blockers)."""
 
     def moved_to(self, state: str) -> list[str]:
         """Ids that ended in `state` (a step state, or `holds` / `absent`)."""
@@ -66,6 +68,7 @@ class Change(BaseModel):
         for t in rest:
             groups.setdefault(_phrase(t), []).append(t.id)
         clauses = [f"{_and(ids)} {'is' if len(ids) == 1 else 'are'} {phrase}" for phrase, ids in groups.items()]
+        clauses += [f"{step} now also needs {_and(list(needs))}" for step, needs in self.also_needs]
         head = ", ".join(heads) or "no fact changed"
         return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
 
@@ -237,17 +240,23 @@ class Engine:
             make_fact(self.pathway, id_)  # raises UnknownIdError with a suggestion
         return self.pathway.canonical(id_)  # type: ignore[return-value]
 
-    def _standing(self) -> dict[str, str]:
+    def _standing(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Each id's state and the ids blocking it, to tell what a change moved."""
         conclusions = self.conclusions()
-        standing = {s.id: s.state.value for s in conclusions.steps}
-        if conclusions.goal is not None:
-            standing[conclusions.goal.id] = conclusions.goal.state.value
-        standing.update({c.id: "holds" if c.holds else "absent" for c in conclusions.conditions})
+        steps = [*conclusions.steps, *([conclusions.goal] if conclusions.goal else [])]
+        standing = {s.id: (s.state.value, tuple(b.id for b in s.blockers)) for s in steps}
+        standing.update({c.id: ("holds" if c.holds else "absent", ()) for c in conclusions.conditions})
         return standing
 
-    def _difference(self, before: dict[str, str], after: dict[str, str]) -> Change:
-        return Change(transitions=tuple(
-            Transition(id=k, before=before[k], after=after[k]) for k in after if before[k] != after[k]))
+    def _difference(self, before: dict, after: dict) -> Change:
+        transitions = tuple(Transition(id=k, before=before[k][0], after=after[k][0])
+                            for k in after if before[k][0] != after[k][0])
+        gained = []
+        for k in after:
+            new = tuple(b for b in after[k][1] if b not in before[k][1])  # blockers keep the rule's order
+            if before[k][0] == after[k][0] and new:
+                gained.append((k, new))
+        return Change(transitions=transitions, also_needs=tuple(gained))
 
     # -- lifetime --------------------------------------------------------
 

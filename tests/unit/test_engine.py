@@ -236,3 +236,14 @@ def test_fact_ids_never_collide_under_durables_32_bit_hash():
     hashes = {fnv1a_32(i) for i in ids}
     assert len(hashes) == len(ids) and fnv1a_32("sid-7") not in hashes
     assert mirror.fact_id(("requires", "123")) == ids[123], "the same key keeps its id"
+
+
+def test_regression_a_constraint_blocker_gained_without_a_state_change_is_reported(engine):
+    # Constraint blockers are named "A4.location", not rule ids; sorting them
+    # as rule ids once crashed every change that added one to a violated step.
+    engine.assert_fact("A4", force=True)
+    assert engine.status("A4").state is State.VIOLATED
+    change = engine.assert_fact("A4", {"location": "Texas"}, force=True)
+    assert change.transitions == ()
+    assert change.also_needs == (("A4", ("A4.location",)),)
+    assert change.summary().endswith("A4 now also needs A4.location")

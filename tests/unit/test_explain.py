@@ -100,7 +100,8 @@ def test_what_if_a_retraction_and_an_out_of_order_step(engine_2013):
 
 def test_retraction_reports_what_it_withdrew(engine_2013):
     engine_2013.assert_fact("vetting")
-    assert engine_2013.retract_fact("vetting").summary() == "vetting withdrawn: B1 and B2 are blocked again"
+    assert engine_2013.retract_fact("vetting").summary() == (
+        "vetting withdrawn: B1 and B2 are blocked again; C1 now also needs vetting")
     for step in ("A1", "A2", "A3"):
         engine_2013.assert_fact(step)
     summary = engine_2013.retract_fact("A1").summary()

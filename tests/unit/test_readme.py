@@ -51,3 +51,38 @@ def test_the_public_names_are_exactly_those_the_readme_lists():
     assert documented == set(engine.__all__) - {"__version__"}
     for name in engine.__all__:
         assert getattr(engine, name).__doc__ or name == "__version__", f"{name} needs a docstring"
+
+
+def _session() -> list[tuple[list[str], list[str]]]:
+    """The README's console walk-through as (arguments, expected lines) pairs."""
+    import shlex
+
+    (block,) = re.findall(r"```console\n(.*?)```", README, re.S)
+    steps: list[tuple[list[str], list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ perimeter "):
+            command = line[len("$ perimeter "):].split("  #")[0]
+            steps.append((shlex.split(command), []))
+        elif line.strip() and line.strip() != "...":
+            steps[-1][1].append(line)
+    return steps
+
+
+def test_the_readme_session_prints_what_the_readme_shows(tmp_path, monkeypatch, capsys):
+    from cli.main import run
+
+    monkeypatch.setenv("PERIMETER_STATE", str(tmp_path / "state.yaml"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    steps = _session()
+    assert len(steps) >= 6
+    for arguments, expected in steps:
+        try:
+            run(arguments)
+        except SystemExit as exit_:
+            assert exit_.code in (0, 1), (arguments, exit_.code)
+        captured = capsys.readouterr()
+        printed = (captured.out + captured.err).splitlines()
+        position = 0
+        for line in expected:
+            assert line in printed[position:], f"`perimeter {' '.join(arguments)}` did not print: {line}"
+            position = printed.index(line, position) + 1
