@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,19 @@ from hypothesis import HealthCheck, settings
 
 from engine import Engine, Mode, load_facts, load_pathway
 
+# Two hypothesis profiles: `ci` (the default, a few minutes in all) and
+# `thorough` (twenty times the examples), chosen with HYPOTHESIS_PROFILE.
+# Tests state their budget with `budget(n)`, which the profile scales.
 settings.register_profile("ci", deadline=None, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", deadline=None, max_examples=2000,
+settings.register_profile("thorough", deadline=None, max_examples=1200,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def budget(examples: int) -> settings:
+    """`examples` under the ci profile, scaled up under a more thorough one."""
+    return settings(max_examples=examples * settings.default.max_examples // 60)
 
 REPO = Path(__file__).resolve().parents[1]
 PAPER = REPO.parent / "shared" / "seed" / "000_65d1125c66a3b996.txt"

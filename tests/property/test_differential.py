@@ -7,13 +7,14 @@ and the final conclusions must equal a fresh evaluation of the final facts.
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Engine, Fact, Mode, RefusedError
 from engine.evaluate import DurableEvaluator
 from engine.reference import ReferenceEvaluator
 
+from conftest import budget
 from strategies import events, rule_sets
 
 
@@ -42,7 +43,7 @@ def _replay(pathway, mode, history):
         fresh.close()
 
 
-@settings(max_examples=400)
+@budget(400)
 @given(data=st.data())
 def test_durable_agrees_with_reference_on_generated_rule_sets(data):
     pathway = data.draw(rule_sets())
@@ -50,7 +51,7 @@ def test_durable_agrees_with_reference_on_generated_rule_sets(data):
     _replay(pathway, mode, data.draw(events(pathway)))
 
 
-@settings(max_examples=200)
+@budget(200)
 @given(data=st.data())
 def test_durable_agrees_with_reference_on_the_paper(data, paper):
     mode = data.draw(st.sampled_from(list(Mode)))

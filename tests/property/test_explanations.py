@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Engine, FactChange, Mode, RefusedError, State
 
+from conftest import budget
 from strategies import events, rule_sets
 
 
@@ -32,7 +33,7 @@ def _targets(pathway):
     return [*pathway.steps, *pathway.conditions]
 
 
-@settings(max_examples=150)
+@budget(150)
 @given(data=st.data())
 def test_making_the_missing_preconditions_true_makes_the_target_eligible(data, paper):
     pathway = _pathways(data, paper)
@@ -51,7 +52,7 @@ def test_making_the_missing_preconditions_true_makes_the_target_eligible(data, p
         assert engine.status(target).state is expected
 
 
-@settings(max_examples=150)
+@budget(150)
 @given(data=st.data())
 def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
     pathway = _pathways(data, paper)
@@ -83,7 +84,7 @@ def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
         assert final.state is State.DONE if target in pathway.steps else final.holds
 
 
-@settings(max_examples=100)
+@budget(100)
 @given(data=st.data())
 def test_what_if_never_changes_stored_state(data, paper):
     pathway = _pathways(data, paper)
