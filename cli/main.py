@@ -48,10 +48,12 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     state: Optional[Path] = typer.Option(
-        None, "--state", envvar="PERIMETER_STATE",
+        None, "--state", envvar="PERIMETER_STATE", metavar="PATH",
         help="State file (default: $XDG_STATE_HOME/perimeter/state.yaml or ~/.local/state/perimeter/state.yaml)."),
-    rules: Optional[list[Path]] = typer.Option(None, "--rules", help="Rule file or folder (default: the paper's pathway)."),
-    facts: Optional[list[Path]] = typer.Option(None, "--facts", help="Fact file or folder to start from (default: the 2013 baseline)."),
+    rules: Optional[list[Path]] = typer.Option(None, "--rules", metavar="PATH",
+                                               help="Rule file or folder (default: the paper's pathway)."),
+    facts: Optional[list[Path]] = typer.Option(None, "--facts", metavar="PATH",
+                                               help="Fact file or folder to start from (default: the 2013 baseline)."),
     stated_only: bool = typer.Option(False, "--stated-only", help="Apply only what the paper states, not what it implies."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
@@ -63,13 +65,19 @@ def _workspace(ctx: typer.Context) -> Workspace:
     return ctx.obj()
 
 
+def _echo(text: str) -> None:
+    """Print a result, keeping the colour render chose: click strips it from pipes,
+    which would defeat CLICOLOR_FORCE."""
+    typer.echo(text, color=render.colour_enabled())
+
+
 @app.command()
 def status(ctx: typer.Context, json_: bool = JSON) -> None:
     """Every step: its state and direct blockers; every condition; the goal."""
     workspace = _workspace(ctx)
     conclusions = workspace.conclusions()
     where = str(workspace.state_path)
-    typer.echo(render.status_json(conclusions, where) if json_ else render.status_text(conclusions, where))
+    _echo(render.status_json(conclusions, where) if json_ else render.status_text(conclusions, where))
 
 
 @app.command("next")
@@ -77,7 +85,7 @@ def next_(ctx: typer.Context, json_: bool = JSON) -> None:
     """The steps that can be taken now, in the paper's order."""
     conclusions = _workspace(ctx).conclusions()
     ids = conclusions.by_state(engine.State.ELIGIBLE)
-    typer.echo(render.next_json(conclusions, ids) if json_ else render.next_text(conclusions, ids))
+    _echo(render.next_json(conclusions, ids) if json_ else render.next_text(conclusions, ids))
 
 
 @app.command()
@@ -87,7 +95,7 @@ def why(ctx: typer.Context,
         json_: bool = JSON) -> None:
     """Why a target stands where it does: what blocks it, down to what can be done now."""
     answer = _workspace(ctx).explain(" ".join(target))
-    typer.echo(render.why_json(answer) if json_ else render.why_text(answer))
+    _echo(render.why_json(answer) if json_ else render.why_text(answer))
 
 
 @app.command()
@@ -97,7 +105,7 @@ def plan(ctx: typer.Context,
          json_: bool = JSON) -> None:
     """The ordered steps and conditions still needed for a target."""
     result = _workspace(ctx).plan(" ".join(target))
-    typer.echo(render.plan_json(result) if json_ else render.plan_text(result))
+    _echo(render.plan_json(result) if json_ else render.plan_text(result))
 
 
 @app.command("assert")
@@ -109,7 +117,7 @@ def assert_(ctx: typer.Context,
             json_: bool = JSON) -> None:
     """Record steps as done or conditions as holding, left to right, all or none."""
     change = _workspace(ctx).apply(parse_facts(fact, "assert", source), force=force)
-    typer.echo(render.change_json(change) if json_ else render.change_text(change))
+    _echo(render.change_json(change) if json_ else render.change_text(change))
 
 
 @app.command()
@@ -118,7 +126,7 @@ def retract(ctx: typer.Context,
             json_: bool = JSON) -> None:
     """Withdraw facts and everything concluded from them."""
     change = _workspace(ctx).apply(parse_facts(fact, "retract"))
-    typer.echo(render.change_json(change) if json_ else render.change_text(change))
+    _echo(render.change_json(change) if json_ else render.change_text(change))
 
 
 @app.command("what-if")
@@ -132,7 +140,7 @@ def what_if(ctx: typer.Context,
     if not changes:
         raise UsageError("no hypothetical fact given", hint="name a fact, or --without a fact")
     change = _workspace(ctx).what_if(changes)
-    typer.echo(render.change_json(change) if json_ else render.change_text(change))
+    _echo(render.change_json(change) if json_ else render.change_text(change))
 
 
 @app.command()
@@ -141,14 +149,14 @@ def show(ctx: typer.Context,
          json_: bool = JSON) -> None:
     """One step or condition: title, aliases, preconditions with basis and citation."""
     rule = _workspace(ctx).describe(id_)
-    typer.echo(render.show_json(rule) if json_ else render.show_text(rule))
+    _echo(render.show_json(rule) if json_ else render.show_text(rule))
 
 
 @app.command()
 def history(ctx: typer.Context, json_: bool = JSON) -> None:
     """What was asserted and retracted, when, with its source."""
     entries = _workspace(ctx).history()
-    typer.echo(render.history_json(entries) if json_ else render.history_text(entries))
+    _echo(render.history_json(entries) if json_ else render.history_text(entries))
 
 
 @app.command()
@@ -163,13 +171,16 @@ def reset(ctx: typer.Context) -> None:
 def run(argv: list[str] | None = None) -> None:
     """Console entry point: errors become one line on stderr and an exit code."""
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="perimeter", standalone_mode=False)
     except engine.PerimeterError as error:
         _fail(error)
     except typer.Abort:
         typer.echo("perimeter: aborted", err=True)
         raise SystemExit(1) from None
     except Exception as error:  # click's usage errors arrive as its own exception types
+        if type(error).__name__ == "NoArgsIsHelpError":  # no command: the help itself, not an error line
+            error.show()  # type: ignore[attr-defined]
+            raise SystemExit(2) from None
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             typer.echo(f"perimeter: {error.format_message()} (see 'perimeter --help')", err=True)
             raise SystemExit(2) from None

@@ -4,8 +4,9 @@ Human-readable YAML.  Every write goes to a temporary file in the same
 folder, is flushed to disk, then renamed over the old one, so a crash leaves
 the old file or the new one, never half of one.  Writers hold an exclusive
 `flock` on a lock file beside it (the operating system drops it when a
-process dies, so no stale lock survives); readers hold a shared one.  A file
-that cannot be read is reported and never touched.
+process dies, so no stale lock survives); readers hold a shared one where
+they may open it, and create nothing.  A file that cannot be read is
+reported and never touched.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import yaml
 from pydantic import Field
@@ -105,7 +106,13 @@ class StateFile:
         return self.path.exists()
 
     def read(self) -> State | None:
-        """The stored state, or None when there is none yet."""
+        """The stored state, or None when there is none yet.
+
+        Asking creates nothing: with no state file there is nothing to lock,
+        so no folder or lock file appears until something is asserted.
+        """
+        if not self.exists():
+            return None
         with self._locked(shared=True):
             return self._read()
 
@@ -128,7 +135,11 @@ class StateFile:
             return None
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.path.with_name(f"{self.path.name}.{stamp}.bak")
-        shutil.copy2(self.path, target)
+        try:
+            shutil.copy2(self.path, target)
+        except OSError as error:
+            raise StoreError(f"{target}: cannot keep a backup of the state: {error.strerror or error}",
+                             hint=_write_hint(error)) from None
         return target
 
     def _read(self) -> State | None:
@@ -174,20 +185,31 @@ class StateFile:
     def _locked(self, shared: bool) -> Iterator[None]:
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a state file", hint="give --state the path of a file")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole block
-        except OSError as error:
-            if shared and not self.path.exists():
-                yield  # nothing to read, and nowhere to lock: a read-only place with no state yet
-                return
-            raise StoreError(f"{self.path}: cannot lock the state: {error.strerror or error}",
-                             hint=_write_hint(error)) from None
+        handle = self._open_lock(shared)
+        if handle is None:
+            yield  # a reader where it may not lock: writes are atomic renames, so the file is whole anyway
+            return
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             yield
         finally:
             handle.close()  # closing releases the lock
+
+    def _open_lock(self, shared: bool) -> IO[str] | None:
+        """The lock file, opened (and its folder made, for a writer).
+
+        None for a reader that cannot open it (a read-only folder or lock file):
+        reading a state must not need write access.
+        """
+        try:
+            if not shared:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            return open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole block
+        except OSError as error:
+            if shared:
+                return None
+            raise StoreError(f"{self.path}: cannot lock the state: {error.strerror or error}",
+                             hint=_write_hint(error)) from None
 
 
 def _fsync_folder(folder: Path) -> None:

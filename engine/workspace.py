@@ -35,7 +35,8 @@ class Workspace:
         self.store = StateFile(state or default_path())
         self._rules_given = rules is not None
         self._facts_arg = facts
-        self._baseline_files = [str(p) for p in yaml_files(facts, "facts")] if (
+        # Absolute, so the same files named from another folder are still the same baseline.
+        self._baseline_files = [str(p.resolve()) for p in yaml_files(facts, "facts")] if (
             facts is not None or rules is None) else []
 
     @property

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from clitools import perimeter, state  # noqa: F401 - state is an autouse fixture
 
 runner = CliRunner()
-
-
-def perimeter(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    """The command as a user runs it, in a separate process, on the code under test."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
 
 
 def test_status_json_has_the_stable_shape_and_the_2013_states():

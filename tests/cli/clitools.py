@@ -1,0 +1,44 @@
+"""What the CLI tests share: an isolated state per test, and the command as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def state(tmp_path, monkeypatch) -> Path:
+    """Each test's own state file (through PERIMETER_STATE); no XDG or colour settings from outside.
+
+    Imported by every CLI test module, so no test can read or write the user's real state.
+    """
+    path = tmp_path / "state" / "state.yaml"
+    monkeypatch.setenv("PERIMETER_STATE", str(path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    for name in ("NO_COLOR", "CLICOLOR_FORCE"):
+        monkeypatch.delenv(name, raising=False)
+    return path
+
+
+def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child that runs the code under test (installed or checked out)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), **(extra or {})}
+
+
+def perimeter(*args: str, env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """The command as a user runs it, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
+                          cwd=cwd, env=subprocess_env(env), timeout=120)
+
+
+def one_error_line(result: subprocess.CompletedProcess, code: int = 2) -> str:
+    """The process failed with `code`, printed nothing on stdout and one line on stderr."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("perimeter: "), lines
+    return lines[0]
