@@ -29,12 +29,21 @@ JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Step and condition ids for shell completion, from the rules in use."""
+    return _ids_starting(ctx, incomplete, facts_only=False)
+
+
+def _complete_facts(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids a fact may name: every step and condition but the derived goal."""
+    return _ids_starting(ctx, incomplete, facts_only=True)
+
+
+def _ids_starting(ctx: typer.Context, incomplete: str, facts_only: bool) -> list[str]:
     try:
         root = ctx.find_root()
         pathway = engine.load_pathway(root.params.get("rules") or None)
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
-    ids = [*pathway.steps, *pathway.conditions]
+    ids = [i for i in (*pathway.steps, *pathway.conditions) if not facts_only or pathway.assertable(i)]
     return [i for i in ids if i.casefold().startswith(incomplete.casefold())]
 
 
@@ -111,7 +120,7 @@ def plan(ctx: typer.Context,
 @app.command("assert")
 def assert_(ctx: typer.Context,
             fact: list[str] = typer.Argument(..., help="Step or condition ids, each optionally followed by key=value.",
-                                             autocompletion=_complete_ids),
+                                             autocompletion=_complete_facts),
             source: Optional[str] = typer.Option(None, "--source", help="Where this comes from (kept in history)."),
             force: bool = typer.Option(False, "--force", help="Record it even if its preconditions fail (it shows as violated)."),
             json_: bool = JSON) -> None:
@@ -122,9 +131,9 @@ def assert_(ctx: typer.Context,
 
 @app.command()
 def retract(ctx: typer.Context,
-            fact: list[str] = typer.Argument(..., help="Step or condition ids.", autocompletion=_complete_ids),
+            fact: list[str] = typer.Argument(..., help="Step or condition ids.", autocompletion=_complete_facts),
             json_: bool = JSON) -> None:
-    """Withdraw facts and everything concluded from them."""
+    """Withdraw facts and what was concluded from them (recorded steps that needed them show as violated)."""
     change = _workspace(ctx).apply(parse_facts(fact, "retract"))
     _echo(render.change_json(change) if json_ else render.change_text(change))
 
@@ -132,7 +141,7 @@ def retract(ctx: typer.Context,
 @app.command("what-if")
 def what_if(ctx: typer.Context,
             fact: Optional[list[str]] = typer.Argument(None, help="Hypothetical facts, each optionally with key=value.",
-                                                       autocompletion=_complete_ids),
+                                                       autocompletion=_complete_facts),
             without: Optional[list[str]] = typer.Option(None, "--without", help="A fact to suppose retracted."),
             json_: bool = JSON) -> None:
     """What hypothetical facts would change; nothing is stored."""

@@ -236,13 +236,16 @@ def _build(info, files, steps, conditions, goal, index) -> Pathway:
     if goal is not None:
         compiled_steps[goal.node.id] = step_rule(goal)
     canonical = json.dumps([f.model_dump(mode="json") for f, _ in files], sort_keys=True)
+    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
     return Pathway(
-        id=info.id if info else "rules",
+        # Without a `pathway:` header, the content names the rule set, so two
+        # different header-less rule sets never share one state file.
+        id=info.id if info else f"rules-{fingerprint[:8]}",
         title=info.title if info else "Untitled pathway",
         source=info.source if info else None,
         steps=compiled_steps,
         conditions={e.node.id: condition_rule(e) for e in conditions},
         goal=goal.node.id if goal else None,
         files=tuple(source.file for _, source in files),
-        fingerprint=hashlib.sha256(canonical.encode()).hexdigest()[:16],
+        fingerprint=fingerprint,
     )

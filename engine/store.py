@@ -65,6 +65,7 @@ class Entry(Strict):
     attributes: dict[Identifier, Text] = {}
     source: Text | None = None
     forced: bool = False
+    """Recorded with --force while its rules did not hold (so it went in violated)."""
 
 
 class State(Strict):

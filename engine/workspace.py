@@ -99,9 +99,11 @@ class Workspace:
                                                citation=fact.citation, time=time)
                     else:
                         kept.pop(id_, None)
+                    forced = (force and item.action == "assert" and id_ in self.pathway.steps
+                              and engine.status(id_).state is StepState.VIOLATED)
                     entries.append(Entry(time=time, action=item.action, fact=id_,
                                          attributes=dict(item.attributes or {}), source=item.source,
-                                         forced=force and item.action == "assert"))
+                                         forced=forced))
                 order = [f.id for f in engine.facts]
             box.append(state.model_copy(update={
                 "rules": self._rule_set(), "facts": [kept[i] for i in order], "history": entries}))

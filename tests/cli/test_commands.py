@@ -523,3 +523,36 @@ def test_the_installed_command_completes_under_its_own_name():
     assert result.returncode == 0 and result.stdout.split() == ["C1", "C2", "C3"]
     script = perimeter("--show-completion", "bash")
     assert script.returncode == 0 and "_PERIMETER_COMPLETE=complete_bash" in script.stdout
+
+
+def test_history_marks_forced_only_what_went_in_violated():
+    ok("assert", "A1", "--force")
+    ok("assert", "A3", "--force")
+    entries = {e["fact"]: e["forced"] for e in as_json("history")["entries"] if e["action"] == "assert"}
+    assert entries == {"A1": False, "A3": True}
+
+
+def test_fact_completion_never_offers_the_derived_goal():
+    from cli.main import _complete_facts
+
+    class Root:
+        params: dict = {}
+
+    class Context:
+        def find_root(self):
+            return Root()
+
+    assert "goal" in _complete_ids(Context(), "g") and "goal" not in _complete_facts(Context(), "g")
+    assert _complete_facts(Context(), "a") == ["A1", "A2", "A3", "A4", "A5", "A6", "A7"]
+
+
+def test_rule_sets_without_a_header_are_told_apart_by_their_content(tmp_path):
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    rules_one = write_rules(one, ("S1", []))
+    rules_two = write_rules(two, ("S1", []), ("S2", ["S1"]))
+    ok("--rules", str(rules_one), "assert", "S1")
+    line = one_error_line(perimeter("--rules", str(rules_two), "status"), 2)
+    assert "belongs to rule set 'rules-" in line
