@@ -57,7 +57,7 @@ def _session() -> list[tuple[list[str], list[str]]]:
     """The README's console walk-through as (arguments, expected lines) pairs."""
     import shlex
 
-    (block,) = re.findall(r"```console\n(.*?)```", README, re.S)
+    (block,) = [b for b in re.findall(r"```console\n(.*?)```", README, re.S) if "$ perimeter status" in b]
     steps: list[tuple[list[str], list[str]]] = []
     for line in block.splitlines():
         if line.startswith("$ perimeter "):
