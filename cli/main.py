@@ -162,6 +162,31 @@ def show(ctx: typer.Context,
 
 
 @app.command()
+def spectrum(ctx: typer.Context, json_: bool = JSON,
+             svg: Optional[Path] = typer.Option(None, "--svg", metavar="FILE",
+                                                help="Also write the chart as an SVG picture.")) -> None:
+    """Where each relationship stands on Chart 1's spectrum from conflict to alliance."""
+    from .svg import chart_svg
+
+    chart = _workspace(ctx).chart()
+    if svg is not None:
+        _write_picture(svg, chart_svg(chart))
+    _echo(render.spectrum_json(chart) if json_ else render.spectrum_text(chart))
+
+
+def _write_picture(path: Path, text: str) -> None:
+    """Write through a temporary file, so a failed write leaves no half picture."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write the picture: {error.strerror or error}",
+                         hint="choose a writable path") from None
+
+
+@app.command()
 def history(ctx: typer.Context, json_: bool = JSON) -> None:
     """What was asserted and retracted, when, with its source."""
     entries = _workspace(ctx).history()

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from engine import Change, Conclusions, Explanation, Plan, Reason
+from engine import Change, Chart, Conclusions, Explanation, Plan, Reason, RelationshipAnswer
 from engine.store import Entry
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
@@ -97,11 +97,20 @@ def next_text(conclusions: Conclusions, ids: list[str]) -> str:
 
 # -- why and plan --------------------------------------------------------
 
-def why_json(answer: Explanation) -> str:
-    return dumps(answer.model_dump(mode="json"))
+def why_json(answer: Explanation | RelationshipAnswer) -> str:
+    document = answer.model_dump(mode="json")
+    if isinstance(answer, RelationshipAnswer):  # `missing` holds ids, as for steps
+        document["missing"] = [m.level for m in answer.missing]
+        document["measures"] = answer.model_dump(mode="json")["missing"]
+        document.setdefault("state", answer.level_name)
+        document.setdefault("frontier", sorted({s for m in answer.missing for s in m.by_steps}))
+        document.setdefault("tree", [])
+    return dumps(document)
 
 
-def why_text(answer: Explanation) -> str:
+def why_text(answer: Explanation | RelationshipAnswer) -> str:
+    if isinstance(answer, RelationshipAnswer):
+        return relationship_text(answer)
     lines = [f"{answer.target}: {answer.title} ({paint(answer.state, answer.state)})", ""]
     lines += answer.reasons
     if answer.tree:
@@ -142,6 +151,8 @@ def plan_text(plan: Plan) -> str:
 
 def change_json(change: Change) -> str:
     return dumps({"changes": [{"id": t.id, "from": t.before, "to": t.after} for t in change.transitions],
+                  "spectrum": [{"id": m.id, "from": m.before, "to": m.after, "from_name": m.before_name,
+                                "to_name": m.after_name} for m in change.moves],
                   "summary": change.summary()})
 
 
@@ -206,3 +217,40 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str) and hasattr(value, "value"):
         return value.value
     return value
+
+
+# -- spectrum --------------------------------------------------------------
+
+def spectrum_json(chart: Chart) -> str:
+    return dumps({
+        "title": chart.title,
+        "scale": list(chart.scale),
+        "relationships": [{
+            "id": s.id, "title": s.title, "members": list(s.members), "level": s.level,
+            "level_name": s.level_name,
+            "measures": [m.model_dump(mode="json", exclude_none=True) for m in s.measures],
+        } for s in chart.relationships],
+    })
+
+
+def spectrum_text(chart: Chart) -> str:
+    """Each relationship as a bar on the scale, Chart 1 in a terminal."""
+    width = max(len(s.title) for s in chart.relationships)
+    top = len(chart.scale) - 1
+    lines = [chart.title, f"0 = {chart.scale[0]} ... {top} = {chart.scale[top]}", ""]
+    for s in chart.relationships:
+        bar = "█" * (s.level + 1) + "·" * (top - s.level)
+        lines.append(f"{s.title:<{width}}  {paint(bar, 'done')}  {s.level:>2} {s.level_name}")
+    lines += ["", "levels:"] + [f"  {i:>2} {name}" for i, name in enumerate(chart.scale)]
+    return "\n".join(lines)
+
+
+def relationship_text(answer: RelationshipAnswer) -> str:
+    lines = [f"{answer.title}: {answer.level_name} (level {answer.level})", "", *answer.reasons]
+    if answer.missing:
+        lines += ["", "Missing measures:"]
+        for m in answer.missing:
+            evidence = f" {m.citation.section}: \"{m.citation.quote}\"" if m.citation else ""
+            steps = f" [put in place by {', '.join(m.by_steps)}]" if m.by_steps else ""
+            lines.append(f"  {m.index:>2} {m.name}{evidence}{steps}")
+    return "\n".join(lines)

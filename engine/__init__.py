@@ -23,11 +23,13 @@ from .errors import (
 )
 from .evaluation import Evaluation
 from .explain import Explanation, Reason, Support
-from .facts import Fact, load_facts
+from .facts import Fact, load_facts, load_measures
 from .model import Basis, Citation
 from .pathway import Kind, Mode, Pathway
 from .plan import Plan, PlanItem
 from .session import Change, Engine, FactChange, Transition, open_engine
+from .spectrum import Chart, ChartMove, MeasureStatus, RelationshipAnswer, Standing
+from .workspace import Workspace
 
 __version__ = "0.1.0"
 
@@ -36,6 +38,8 @@ __all__ = [
     "Basis",
     "Blocker",
     "Change",
+    "Chart",
+    "ChartMove",
     "Citation",
     "CompileError",
     "ConditionStatus",
@@ -49,6 +53,7 @@ __all__ = [
     "FactChange",
     "Kind",
     "LoadError",
+    "MeasureStatus",
     "Mode",
     "Pathway",
     "PerimeterError",
@@ -56,13 +61,17 @@ __all__ = [
     "PlanItem",
     "Reason",
     "RefusedError",
+    "RelationshipAnswer",
     "State",
+    "Standing",
     "StepStatus",
     "Support",
     "Transition",
     "UnknownIdError",
+    "Workspace",
     "compile_pathway",
     "load_facts",
+    "load_measures",
     "load_pathway",
     "open_engine",
     "__version__",

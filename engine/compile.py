@@ -25,6 +25,7 @@ from .pathway import (
     Location,
     Pathway,
     Requirement,
+    SpectrumRules,
     StepRule,
 )
 from .sources import yaml_files
@@ -65,12 +66,13 @@ def compile_pathway(files: list[tuple[RuleFile, SourceMap]]) -> Pathway:
     if not steps and not diagnostics:
         source = files[0][1] if files else SourceMap("<rules>", {})
         diagnostics.append(source.diagnostic((), "no-steps", "the rule set has no steps", "add a `steps:` list"))
+    spectrum = _check_spectrum(files, {e.node.id for e in steps}, diagnostics)
     if not diagnostics:
         _find_cycles([*steps, *([goal] if goal else [])], index, diagnostics)
     if diagnostics:
         count = len(diagnostics)
         raise CompileError(f"{count} problem{'s' if count > 1 else ''} in the rule set", diagnostics=diagnostics)
-    return _build(info, files, steps, conditions, goal, index)
+    return _build(info, files, steps, conditions, goal, index, spectrum)
 
 
 def _collect(files, diagnostics):
@@ -195,7 +197,50 @@ def _find_cycles(entries: list[_Entry], index: dict[str, _Entry], diagnostics: l
                 trail.append(child)
 
 
-def _build(info, files, steps, conditions, goal, index) -> Pathway:
+def _check_spectrum(files, step_ids: set[str], diagnostics: list[Diagnostic]) -> SpectrumRules | None:
+    """One spectrum at most; unique level and relationship ids; effects that resolve."""
+    found = [(f.spectrum, source) for f, source in files if f.spectrum is not None]
+    for _, source in found[1:]:
+        diagnostics.append(source.diagnostic(("spectrum",), "duplicate-spectrum", "a second `spectrum:`",
+                                             f"keep one; the first is in {found[0][1].file}"))
+    if not found:
+        return None
+    spectrum, source = found[0]
+    before = len(diagnostics)
+    levels = _unique_named(spectrum.levels, ("spectrum", "levels"), "level", source, diagnostics)
+    relationships = _unique_named(spectrum.relationships, ("spectrum", "relationships"), "relationship",
+                                  source, diagnostics)
+    if spectrum.floor not in levels:
+        diagnostics.append(source.diagnostic(("spectrum", "floor"), "unknown-reference",
+                                             f"floor '{spectrum.floor}' is no level",
+                                             did_you_mean(spectrum.floor, list(levels)) or "name a level id"))
+    for i, effect in enumerate(spectrum.effects):
+        for field, known, kind in (("step", step_ids, "step"), ("relationship", relationships, "relationship"),
+                                   ("level", levels, "level")):
+            value = getattr(effect, field)
+            if value not in known:
+                diagnostics.append(source.diagnostic(
+                    ("spectrum", "effects", i, field), "unknown-reference", f"effect names unknown {kind} '{value}'",
+                    did_you_mean(value, list(known)) or f"name a {kind} id"))
+    if len(diagnostics) > before:
+        return None
+    return SpectrumRules(title=spectrum.title, citation=spectrum.citation, levels=tuple(spectrum.levels),
+                         floor=list(levels).index(spectrum.floor), relationships=dict(relationships),
+                         effects=tuple(spectrum.effects))
+
+
+def _unique_named(items, path, kind, source, diagnostics) -> dict:
+    seen: dict = {}
+    for i, item in enumerate(items):
+        if item.id in seen:
+            diagnostics.append(source.diagnostic(path + (i, "id"), "duplicate-id", f"duplicate {kind} id '{item.id}'",
+                                                 "rename one"))
+        else:
+            seen[item.id] = item
+    return seen
+
+
+def _build(info, files, steps, conditions, goal, index, spectrum=None) -> Pathway:
     def requirement(entry: _Entry, i: int, pre) -> Requirement:
         target = index[pre.requires.casefold()].node
         kind = Kind.CONDITION if not isinstance(target, (Step, Goal)) else (
@@ -248,4 +293,5 @@ def _build(info, files, steps, conditions, goal, index) -> Pathway:
         goal=goal.node.id if goal else None,
         files=tuple(source.file for _, source in files),
         fingerprint=fingerprint,
+        spectrum=spectrum,
     )

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, LoadError, UnknownIdError
 from .load import read_document, validate
-from .model import Citation, FactFile
+from .model import Citation, FactFile, Measure
 from .pathway import Pathway
 from .sources import yaml_files
 from .suggest import did_you_mean
@@ -71,3 +71,33 @@ def load_facts(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None
     if diagnostics:
         raise LoadError("the fact files do not fit the rule set", diagnostics=diagnostics)
     return tuple(facts.values())
+
+
+def load_measures(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None = None) -> tuple[Measure, ...]:
+    """The spectrum measures in fact files (with no argument, the shipped 2013 ones).
+
+    Each names a relationship and a level of the rule set's spectrum.
+    """
+    measures: list[Measure] = []
+    diagnostics: list[Diagnostic] = []
+    spectrum = pathway.spectrum
+    for path in yaml_files(paths, "facts"):
+        document = read_document(path)
+        fact_file = validate(FactFile, document)
+        for i, measure in enumerate(fact_file.measures):
+            if spectrum is None:
+                diagnostics.append(document.source.diagnostic(
+                    ("measures", i), "no-spectrum", "measures given, but the rule set has no spectrum",
+                    "add a `spectrum:` to the rules, or remove the measures"))
+                break
+            known_levels = [level.id for level in spectrum.levels]
+            for field, known in (("relationship", list(spectrum.relationships)), ("level", known_levels)):
+                value = getattr(measure, field)
+                if value not in known:
+                    diagnostics.append(document.source.diagnostic(
+                        ("measures", i, field), "unknown-id", f"unknown {field} '{value}'",
+                        did_you_mean(value, known) or f"use one of the spectrum's {field} ids"))
+            measures.append(measure)
+    if diagnostics:
+        raise LoadError("the measures do not fit the spectrum", diagnostics=diagnostics)
+    return tuple(measures)

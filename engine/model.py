@@ -133,6 +133,51 @@ class PathwayInfo(Strict):
     source: Text | None = None
 
 
+class Level(Strict):
+    """One level of a spectrum of cooperation (Chart 1), in the paper's order."""
+
+    id: Identifier
+    name: Text
+    citation: Citation
+
+
+class Relationship(Strict):
+    """Two or more countries whose cooperation is placed on the spectrum."""
+
+    id: Identifier
+    title: Text
+    members: list[Text] = Field(min_length=2)
+    aliases: list[Text] = []
+    citation: Citation | None = None
+
+
+class Effect(Strict):
+    """A step that, once done, puts a measure of `level` in place for `relationship`."""
+
+    step: Identifier
+    relationship: Identifier
+    level: Identifier
+    basis: Basis
+    citation: Citation
+    note: Text | None = None
+
+
+class Spectrum(Strict):
+    """A graduated scale of cooperation, the relationships on it, and how steps move them.
+
+    A relationship stands at the highest level whose measures, and those of
+    every level from `floor` up to it, are all in place.  Levels below the
+    floor (conflict, sanctions, no relationship) are states, not measures.
+    """
+
+    title: Text
+    citation: Citation
+    levels: list[Level] = Field(min_length=2)
+    floor: Identifier
+    relationships: list[Relationship] = Field(min_length=1)
+    effects: list[Effect] = []
+
+
 class RuleFile(Strict):
     """One YAML file under `rules/`; a rule set may be spread over several."""
 
@@ -140,6 +185,7 @@ class RuleFile(Strict):
     conditions: list[Condition] = []
     steps: list[Step] = []
     goal: Goal | None = None
+    spectrum: Spectrum | None = None
 
 
 class FactEntry(Strict):
@@ -151,7 +197,19 @@ class FactEntry(Strict):
     citation: Citation | None = None
 
 
+class Measure(Strict):
+    """A measure of cooperation a relationship has (or, with `in_place: false`, lacks)."""
+
+    relationship: Identifier
+    level: Identifier
+    in_place: bool = True
+    basis: Basis
+    citation: Citation
+    note: Text | None = None
+
+
 class FactFile(Strict):
     """One YAML file under `facts/`."""
 
     facts: list[FactEntry] = []
+    measures: list[Measure] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .model import Basis, Citation, Sector
+from .model import Basis, Citation, Effect, Level, Relationship, Sector
 
 
 class Mode(str, Enum):
@@ -121,6 +121,22 @@ class ConditionRule:
     kind: Kind = field(default=Kind.CONDITION, init=False)
 
 
+@dataclass(frozen=True)
+class SpectrumRules:
+    """A checked spectrum: its levels in order, the relationships on it, and step effects."""
+
+    title: str
+    citation: Citation
+    levels: tuple[Level, ...]
+    floor: int
+    """Index of the first level that is a measure (diplomatic relations); below it, states."""
+    relationships: dict[str, Relationship]
+    effects: tuple[Effect, ...]
+
+    def index(self, level: str) -> int:
+        return next(i for i, candidate in enumerate(self.levels) if candidate.id == level)
+
+
 @dataclass(frozen=True, eq=False)
 class Pathway:
     """A checked rule set.  Build it with `engine.compile.compile_pathway`.
@@ -139,6 +155,7 @@ class Pathway:
     goal: str | None
     files: tuple[str, ...]
     fingerprint: str
+    spectrum: SpectrumRules | None = None
     _folded: dict[str, str] = field(repr=False, compare=False, default_factory=dict)
     _position: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
 

@@ -109,3 +109,40 @@ def _nearest(pathway: Pathway, asked: set[str], vocabulary: dict[str, frozenset[
     if not best:
         return "list the steps with `perimeter status`"
     return "closest: " + ", ".join(f"{b} ({pathway.title_of(b)})" for b in best)
+
+
+_CHART_WORDS = frozenset(_stem(w) for w in """
+    stand stands standing level levels spectrum chart relationship relation higher high far where
+    position placed place rank ranked cooperation
+""".split())
+
+
+def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | None] | None:
+    """(relationship, level or None) when `question` is about the spectrum, else None.
+
+    A question is about the spectrum when it names a relationship and either
+    names a level or says nothing else but chart words ("where does US/Mexico
+    stand").  "US/Mexico IBET" names a relationship but is about a step.
+    """
+    spectrum = pathway.spectrum
+    if spectrum is None:
+        return None
+    asked = set(words(question))
+    best: tuple[int, str, frozenset[str]] | None = None
+    for rel in spectrum.relationships.values():
+        for text in (rel.id.replace("_", " "), rel.title, *rel.aliases):
+            phrase = frozenset(words(text))
+            if phrase and phrase <= asked and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), rel.id, phrase)
+    if best is None:
+        return None
+    rest = asked - best[2]
+    level, level_words = None, frozenset()
+    for candidate in spectrum.levels:
+        for text in (candidate.id.replace("_", " "), candidate.name):
+            phrase = frozenset(words(text))
+            if phrase and phrase <= rest and len(phrase) > len(level_words):
+                level, level_words = candidate.id, phrase
+    if level is None and not rest <= _CHART_WORDS:
+        return None
+    return best[1], level

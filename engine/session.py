@@ -20,12 +20,13 @@ from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatu
 from .errors import RefusedError
 from .evaluation import Evaluation, Evaluator
 from .explain import Explanation, explain
-from .facts import Fact, load_facts, make_fact
-from .model import Citation
+from .facts import Fact, load_facts, load_measures, make_fact
+from .model import Citation, Measure
 from .pathway import Mode, Pathway
 from .plan import Plan, plan
 from .reference import ReferenceEvaluator
-from .resolve import resolve
+from .resolve import resolve, resolve_relationship
+from .spectrum import Chart, ChartMove, RelationshipAnswer, chart, moves, why_not_at
 
 Backend = Literal["durable", "reference"]
 
@@ -48,6 +49,8 @@ class Change(BaseModel):
     transitions: tuple[Transition, ...] = ()
     also_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Steps whose state did not move but which gained blockers: (step, new blockers)."""
+    moves: tuple[ChartMove, ...] = ()
+    """Relationships whose level on the spectrum (Chart 1) moved."""
 
     def moved_to(self, state: str) -> list[str]:
         """Ids that ended in `state` (a step state, or `holds` / `absent`)."""
@@ -69,6 +72,7 @@ class Change(BaseModel):
             groups.setdefault(_phrase(t), []).append(t.id)
         clauses = [f"{_and(ids)} {'is' if len(ids) == 1 else 'are'} {phrase}" for phrase, ids in groups.items()]
         clauses += [f"{step} now also needs {_and(list(needs))}" for step, needs in self.also_needs]
+        clauses += [f"{m.id} moves from {m.before_name} to {m.after_name}" for m in self.moves]
         head = ", ".join(heads) or "no fact changed"
         return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
 
@@ -93,10 +97,11 @@ class Engine:
     """
 
     def __init__(self, pathway: Pathway, facts: Iterable[Fact] = (), *, mode: Mode | str = Mode.IMPLIED,
-                 backend: Backend = "durable"):
+                 backend: Backend = "durable", measures: Iterable[Measure] = ()):
         self.pathway = pathway
         self.mode = Mode(mode)
         self.backend = backend
+        self.measures = tuple(measures)
         self._facts: dict[str, Fact] = {}
         initial = tuple(facts)
         self._evaluator: Evaluator = self._new_evaluator(initial)
@@ -142,9 +147,20 @@ class Engine:
         """The id a question names: an id, `goal`, or words such as "Mexico join NORAD"."""
         return resolve(self.pathway, question)
 
-    def explain(self, question: str) -> Explanation:
-        """Why the target stands where it does: the why-not tree, the support, or the violation."""
+    def explain(self, question: str) -> Explanation | RelationshipAnswer:
+        """Why the target stands where it does: the why-not tree, the support, or the violation.
+
+        A question about a relationship on the spectrum ("why isn't US/Mexico at
+        combined exercises") is answered with the measures it lacks.
+        """
+        about = resolve_relationship(self.pathway, question)
+        if about is not None:
+            return why_not_at(self.chart(), *about)
         return explain(self.pathway, self.mode, self.evaluation(), self._facts, self.resolve(question))
+
+    def chart(self) -> Chart:
+        """Where each relationship stands on the spectrum (Chart 1), given what is done."""
+        return chart(self.pathway, self.measures, self.evaluation().holds)
 
     def plan(self, question: str) -> Plan:
         """The steps and conditions still needed for the target, in a valid order."""
@@ -156,7 +172,8 @@ class Engine:
         Hypothetical steps are applied as if forced, so a step asserted out of
         order shows up as violated rather than being refused.
         """
-        with Engine(self.pathway, self.facts, mode=self.mode, backend=self.backend) as scratch:
+        with Engine(self.pathway, self.facts, mode=self.mode, backend=self.backend,
+                    measures=self.measures) as scratch:
             return scratch.apply(changes, force=True)
 
     # -- changing --------------------------------------------------------
@@ -177,6 +194,7 @@ class Engine:
     def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
         """Apply `changes` left to right as one transaction: all, or none if one is refused."""
         before = self._standing()
+        chart_before = self.chart() if self.pathway.spectrum is not None else None
         undo: list[tuple[str, Fact]] = []
         try:
             for change in changes:
@@ -188,7 +206,10 @@ class Engine:
         except BaseException:
             self._rollback(undo)
             raise
-        return self._difference(before, self._standing())
+        change = self._difference(before, self._standing())
+        if chart_before is not None:
+            change = change.model_copy(update={"moves": moves(chart_before, self.chart())})
+        return change
 
     def _assert(self, fact: Fact, force: bool, undo: list[tuple[str, Fact]]) -> None:
         previous = self._facts.get(fact.id)
@@ -300,5 +321,7 @@ def open_engine(rules: str | Path | Iterable[str | Path] | None = None,
     shipped baseline belongs to the shipped rules).
     """
     pathway = load_pathway(rules)
-    initial = load_facts(pathway, facts) if facts is not None or rules is None else ()
-    return Engine(pathway, initial, mode=mode, backend=backend)
+    with_facts = facts is not None or rules is None
+    initial = load_facts(pathway, facts) if with_facts else ()
+    measures = load_measures(pathway, facts) if with_facts else ()
+    return Engine(pathway, initial, mode=mode, backend=backend, measures=measures)

@@ -14,10 +14,11 @@ from .compile import load_pathway
 from .conclusions import Conclusions, State as StepState
 from .errors import UnknownIdError
 from .explain import Explanation
-from .facts import Fact, load_facts
+from .facts import Fact, load_facts, load_measures
 from .pathway import ConditionRule, Mode, Pathway, StepRule
 from .plan import Plan
 from .session import Change, Engine, FactChange
+from .spectrum import Chart, RelationshipAnswer
 from .sources import yaml_files
 from .store import Entry, RuleSetRef, State, StateFile, StoredFact, StoreError, default_path, now
 from .suggest import did_you_mean
@@ -38,6 +39,7 @@ class Workspace:
         # Absolute, so the same files named from another folder are still the same baseline.
         self._baseline_files = [str(p.resolve()) for p in yaml_files(facts, "facts")] if (
             facts is not None or rules is None) else []
+        self.measures = load_measures(self.pathway, facts) if self._baseline_files else ()
 
     @property
     def state_path(self) -> Path:
@@ -54,9 +56,15 @@ class Workspace:
         """The steps that can be taken now, in the rule set's order."""
         return self.conclusions().by_state(StepState.ELIGIBLE)
 
-    def explain(self, question: str) -> Explanation:
+    def explain(self, question: str) -> Explanation | RelationshipAnswer:
+        """Why a step, condition, the goal or a relationship stands where it does."""
         with self._engine() as engine:
             return engine.explain(question)
+
+    def chart(self) -> Chart:
+        """Where each relationship stands on the spectrum (Chart 1)."""
+        with self._engine() as engine:
+            return engine.chart()
 
     def plan(self, question: str) -> Plan:
         with self._engine() as engine:
@@ -86,7 +94,7 @@ class Workspace:
         """Apply `changes` left to right and store them, all or none."""
         with self.store.transaction() as (stored, box):
             state = self._checked(stored) if stored is not None else self._initial()
-            with Engine(self.pathway, _facts(state), mode=self.mode) as engine:
+            with Engine(self.pathway, _facts(state), mode=self.mode, measures=self.measures) as engine:
                 change = engine.apply(changes, force=force)
                 time = now()
                 kept = {f.id: f for f in state.facts}
@@ -123,7 +131,7 @@ class Workspace:
     # -- internals -------------------------------------------------------
 
     def _engine(self) -> Engine:
-        return Engine(self.pathway, _facts(self._current()), mode=self.mode)
+        return Engine(self.pathway, _facts(self._current()), mode=self.mode, measures=self.measures)
 
     def _current(self) -> State:
         stored = self.store.read()

@@ -45,8 +45,8 @@ def engines():
     """Make engines that are closed after the test, whatever happens."""
     made: list[Engine] = []
 
-    def make(pathway, facts=(), mode=Mode.IMPLIED, backend="durable") -> Engine:
-        engine = Engine(pathway, facts, mode=mode, backend=backend)
+    def make(pathway, facts=(), mode=Mode.IMPLIED, backend="durable", measures=()) -> Engine:
+        engine = Engine(pathway, facts, mode=mode, backend=backend, measures=measures)
         made.append(engine)
         return engine
 

@@ -1,0 +1,185 @@
+"""Chart 1: where each relationship stands on the spectrum from conflict to alliance.
+
+The level is a rule, not a stored value: a relationship stands at the highest
+level whose measure, and the measure of every level from the floor
+(diplomatic relations) up to it, is in place.  A measure is in place when a
+fact file records it, or when a step that puts it in place is done.  So
+Canada/Mexico's part-time liaison officer does not lift it past working
+groups: crisis support, below it, is missing.
+"""
+
+from __future__ import annotations
+
+from .conclusions import Result
+from .errors import UnknownIdError
+from .model import Basis, Citation, Measure
+from .pathway import Pathway, SpectrumRules
+from .suggest import did_you_mean
+
+
+class MeasureStatus(Result):
+    """One level of one relationship: in place or not, and on what evidence."""
+
+    level: str
+    index: int
+    name: str
+    in_place: bool
+    basis: Basis | None = None
+    citation: Citation | None = None
+    source: str | None = None
+    """`baseline` for a recorded measure, or the id of the step that puts it in place."""
+    by_steps: tuple[str, ...] = ()
+    """Steps that would put it in place."""
+
+
+class Standing(Result):
+    """One relationship on the spectrum."""
+
+    id: str
+    title: str
+    members: tuple[str, ...]
+    level: int
+    level_name: str
+    measures: tuple[MeasureStatus, ...]
+    """Every level from the floor up, in place or not."""
+
+    def gaps(self, up_to: int) -> list[MeasureStatus]:
+        """The measures missing at or below level `up_to`."""
+        return [m for m in self.measures if m.index <= up_to and not m.in_place]
+
+
+class Chart(Result):
+    """The whole spectrum: its scale and every relationship's standing."""
+
+    title: str
+    scale: tuple[str, ...]
+    level_ids: tuple[str, ...]
+    floor: int
+    relationships: tuple[Standing, ...]
+
+    def standing(self, relationship: str) -> Standing:
+        for standing in self.relationships:
+            if standing.id == relationship:
+                return standing
+        raise KeyError(relationship)
+
+
+class ChartMove(Result):
+    """A relationship whose level a change would move."""
+
+    id: str
+    before: int
+    after: int
+    before_name: str
+    after_name: str
+
+
+class RelationshipAnswer(Result):
+    """Why a relationship is not at a level: the measures missing on the way up."""
+
+    target: str
+    kind: str = "relationship"
+    title: str
+    level: int
+    level_name: str
+    asked: int
+    asked_name: str
+    missing: tuple[MeasureStatus, ...]
+    reasons: tuple[str, ...]
+
+
+def chart(pathway: Pathway, measures: tuple[Measure, ...], holds: frozenset[str]) -> Chart:
+    """Every relationship's standing, from recorded measures and the steps that hold."""
+    spectrum = _spectrum(pathway)
+    standings = tuple(_standing(spectrum, rel, measures, holds) for rel in spectrum.relationships)
+    return Chart(title=spectrum.title, scale=tuple(level.name for level in spectrum.levels),
+                 level_ids=tuple(level.id for level in spectrum.levels), floor=spectrum.floor,
+                 relationships=standings)
+
+
+def moves(before: Chart, after: Chart) -> tuple[ChartMove, ...]:
+    """The relationships whose level differs between two charts."""
+    return tuple(ChartMove(id=a.id, before=b.level, after=a.level, before_name=b.level_name,
+                           after_name=a.level_name)
+                 for b, a in zip(before.relationships, after.relationships) if b.level != a.level)
+
+
+def why_not_at(current: Chart, relationship: str, level: str | None) -> RelationshipAnswer:
+    """What keeps `relationship` below `level` (by default, the next level up)."""
+    standing = current.standing(relationship)
+    top = len(current.scale) - 1
+    if level is None:
+        asked = min(standing.level + 1, top)
+    else:
+        asked = current.level_ids.index(level)
+    gaps = standing.gaps(asked)
+    name = current.scale[asked]
+    if not gaps or standing.level >= asked:
+        reasons = (f"{standing.title} stands at {standing.level_name} (level {standing.level}), "
+                   f"at or above {name}.",)
+    else:
+        reasons = (f"{standing.title} stands at {standing.level_name} (level {standing.level}); to stand at "
+                   f"{name} (level {asked}) it lacks: " + ", ".join(_gap(g) for g in gaps) + ".",)
+    return RelationshipAnswer(target=relationship, title=standing.title, level=standing.level,
+                              level_name=standing.level_name, asked=asked, asked_name=name,
+                              missing=tuple(gaps), reasons=reasons)
+
+
+def _gap(gap: MeasureStatus) -> str:
+    text = gap.name
+    if gap.citation is not None:
+        text += f" (the paper: \"{gap.citation.quote}\")"
+    if gap.by_steps:
+        text += f", which {' or '.join(gap.by_steps)} would put in place"
+    return text
+
+
+def _spectrum(pathway: Pathway) -> SpectrumRules:
+    if pathway.spectrum is None:
+        raise UnknownIdError(f"the rule set '{pathway.id}' has no spectrum",
+                             hint="add a `spectrum:` to the rules (see rules/spectrum.yaml)")
+    return pathway.spectrum
+
+
+def _standing(spectrum: SpectrumRules, relationship: str, measures: tuple[Measure, ...],
+              holds: frozenset[str]) -> Standing:
+    rel = spectrum.relationships[relationship]
+    recorded = {m.level: m for m in measures if m.relationship == relationship}
+    effects = [e for e in spectrum.effects if e.relationship == relationship]
+    statuses: list[MeasureStatus] = []
+    for index, level in enumerate(spectrum.levels):
+        if index < spectrum.floor:
+            continue
+        by_steps = tuple(dict.fromkeys(e.step for e in effects if e.level == level.id))
+        done = next((e for e in effects if e.level == level.id and e.step in holds), None)
+        measure = recorded.get(level.id)
+        if measure is not None and measure.in_place:
+            status = dict(in_place=True, basis=measure.basis, citation=measure.citation, source="baseline")
+        elif done is not None:
+            status = dict(in_place=True, basis=done.basis, citation=done.citation, source=done.step)
+        elif measure is not None:  # recorded as absent
+            status = dict(in_place=False, basis=measure.basis, citation=measure.citation)
+        else:
+            status = dict(in_place=False)
+        statuses.append(MeasureStatus(level=level.id, index=index, name=level.name, by_steps=by_steps, **status))
+    level = spectrum.floor - 1
+    for status in statuses:
+        if not status.in_place:
+            break
+        level = status.index
+    if level < spectrum.floor:
+        below = [spectrum.index(m.level) for m in recorded.values()
+                 if m.in_place and spectrum.index(m.level) < spectrum.floor]
+        level = min(below) if below else spectrum.floor - 1
+    return Standing(id=relationship, title=rel.title, members=tuple(rel.members), level=level,
+                    level_name=spectrum.levels[level].name, measures=tuple(statuses))
+
+
+def relationship_id(pathway: Pathway, text: str) -> str:
+    """The relationship `text` names exactly (id or title), or an error with a suggestion."""
+    spectrum = _spectrum(pathway)
+    for rel in spectrum.relationships.values():
+        if text.casefold() in {rel.id.casefold(), rel.title.casefold(), *(a.casefold() for a in rel.aliases)}:
+            return rel.id
+    raise UnknownIdError(f"unknown relationship '{text}'",
+                         hint=did_you_mean(text, list(spectrum.relationships)) or "see `perimeter spectrum`")
