@@ -72,7 +72,7 @@ class Change(BaseModel):
             groups.setdefault(_phrase(t), []).append(t.id)
         clauses = [f"{_and(ids)} {'is' if len(ids) == 1 else 'are'} {phrase}" for phrase, ids in groups.items()]
         clauses += [f"{step} now also needs {_and(list(needs))}" for step, needs in self.also_needs]
-        clauses += [f"{m.id} moves from {m.before_name} to {m.after_name}" for m in self.moves]
+        clauses += [f"{m.title} moves from {m.before_name} to {m.after_name}" for m in self.moves]
         head = ", ".join(heads) or "no fact changed"
         return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
 

@@ -68,6 +68,7 @@ class ChartMove(Result):
     """A relationship whose level a change would move."""
 
     id: str
+    title: str
     before: int
     after: int
     before_name: str
@@ -99,7 +100,7 @@ def chart(pathway: Pathway, measures: tuple[Measure, ...], holds: frozenset[str]
 
 def moves(before: Chart, after: Chart) -> tuple[ChartMove, ...]:
     """The relationships whose level differs between two charts."""
-    return tuple(ChartMove(id=a.id, before=b.level, after=a.level, before_name=b.level_name,
+    return tuple(ChartMove(id=a.id, title=a.title, before=b.level, after=a.level, before_name=b.level_name,
                            after_name=a.level_name)
                  for b, a in zip(before.relationships, after.relationships) if b.level != a.level)
 

@@ -53,11 +53,22 @@ def rule_sets(draw, max_steps: int = 12, max_conditions: int = 3):
 
 
 def events(pathway, max_size: int = 40):
-    """Asserts (with or without a `place`) and retracts of any assertable id, in any order."""
+    """Asserts (with or without a `place`) and retracts of any assertable id, in any order.
+
+    Most events fall on a few "hot" ids, so histories assert, retract and
+    re-assert the same facts: where truth-maintenance bugs live.
+    """
     ids = [i for i in (*pathway.conditions, *pathway.steps) if pathway.assertable(i)]
     attributes = st.one_of(st.just({}), st.sampled_from(PLACES).map(lambda p: {"place": p}))
-    event = st.one_of(
-        st.tuples(st.just("assert"), st.sampled_from(ids), attributes, st.booleans()),
-        st.tuples(st.just("retract"), st.sampled_from(ids), st.just({}), st.just(False)),
-    )
-    return st.lists(event, max_size=max_size)
+
+    @st.composite
+    def history(draw):
+        hot = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+        target = st.one_of(st.sampled_from(hot), st.sampled_from(hot), st.sampled_from(ids))
+        event = st.one_of(
+            st.tuples(st.just("assert"), target, attributes, st.booleans()),
+            st.tuples(st.just("retract"), target, st.just({}), st.just(False)),
+        )
+        return draw(st.lists(event, max_size=max_size))
+
+    return history()

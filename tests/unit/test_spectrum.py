@@ -68,7 +68,7 @@ def test_a_relationship_stands_at_the_top_of_its_unbroken_run_from_the_floor(sma
 def test_a_done_step_puts_its_measure_in_place_and_the_change_reports_the_move(small):
     change = small.assert_fact("drill")
     assert [(m.id, m.before, m.after) for m in change.moves] == [("ab", 3, 4)]
-    assert "ab moves from military schools to combined exercises" in change.summary()
+    assert "A/B moves from military schools to combined exercises" in change.summary()
     exercises = next(m for m in small.chart().standing("ab").measures if m.level == "exercises")
     assert exercises.in_place and exercises.source == "drill"
     small.retract_fact("drill")
@@ -134,3 +134,53 @@ def test_the_svg_is_well_formed_and_draws_one_bar_per_relationship(small):
     widths = [float(g.find("svg:rect", namespace).get("width")) for g in bars]
     assert widths[0] > widths[1] > widths[2] > 0
     assert "A/B" in ElementTree.tostring(root, encoding="unicode")
+
+
+# -- the paper's Chart 1 ----------------------------------------------------------
+
+
+@pytest.fixture
+def paper_chart(engines, paper, baseline):
+    return engines(paper, baseline, measures=load_measures(paper))
+
+
+def test_the_four_2013_positions_come_out_of_the_rules(paper_chart):
+    chart = paper_chart.chart()
+    assert chart.scale[0] == "Conflict" and len(chart.scale) == 18
+    assert {s.id: s.level for s in chart.relationships} == {
+        "canada_us": 17, "us_mexico": 8, "canada_mexico": 5, "trilateral": 5}
+    assert {s.id: s.members for s in chart.relationships}["trilateral"] == ("Canada", "United States", "Mexico")
+
+
+def test_canada_mexico_liaison_officer_does_not_lift_it_past_working_groups(paper_chart):
+    standing = paper_chart.chart().standing("canada_mexico")
+    by_level = {m.level: m for m in standing.measures}
+    assert by_level["liaison_officers"].in_place, "the part-time liaison officer is recorded"
+    assert not by_level["crisis_support"].in_place
+    assert standing.level_name.startswith("Working group")
+
+
+def test_why_isnt_us_mexico_at_combined_exercises(paper_chart):
+    answer = paper_chart.explain("why isn't US/Mexico at combined exercises")
+    assert answer.target == "us_mexico" and answer.level == 8
+    assert [m.level for m in answer.missing] == ["combined_exercises"]
+    assert "have not conducted combined military exercises" in answer.missing[0].citation.quote
+
+
+def test_the_pathway_moves_the_chart(paper_chart, paper):
+    plan = paper_chart.plan("goal")
+    change = paper_chart.what_if([FactChange("assert", item.id) for item in plan.items if item.action != "reached"])
+    moved = {m.id: (m.before, m.after) for m in change.moves}
+    assert moved == {"us_mexico": (8, 17), "canada_mexico": (5, 17), "trilateral": (5, 17)}
+    assert paper_chart.chart().standing("us_mexico").level == 8, "what-if stores nothing"
+    for effect in paper.spectrum.effects:
+        assert effect.citation.quote and effect.basis.value in ("stated", "implied")
+
+
+def test_a4_done_puts_the_binational_organization_in_place_for_us_mexico(paper_chart):
+    for step in ("A1", "A2", "A3", "A4"):
+        paper_chart.assert_fact(step)
+    measure = next(m for m in paper_chart.chart().standing("us_mexico").measures
+                   if m.level == "binational_organization")
+    assert measure.in_place and measure.source == "A4"
+    assert paper_chart.chart().standing("us_mexico").level == 8, "combined exercises still missing below it"

@@ -1,0 +1,65 @@
+"""`perimeter spectrum` and relationship questions through the command."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from clitools import one_error_line, perimeter, state  # noqa: F401 - state is an autouse fixture
+
+runner = CliRunner()
+
+
+def test_spectrum_json_has_the_stable_shape():
+    result = runner.invoke(app, ["spectrum", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["scale"][0] == "Conflict" and len(document["scale"]) == 18
+    relationships = {r["id"]: r for r in document["relationships"]}
+    assert {k: r["level"] for k, r in relationships.items()} == {
+        "canada_us": 17, "us_mexico": 8, "canada_mexico": 5, "trilateral": 5}
+    assert relationships["us_mexico"]["members"] == ["United States", "Mexico"]
+    assert relationships["us_mexico"]["level_name"] == "Combined operations"
+    assert {"id", "members", "level", "level_name", "measures"} <= set(relationships["canada_mexico"])
+
+
+def test_spectrum_text_draws_a_bar_per_relationship():
+    result = runner.invoke(app, ["spectrum"])
+    bars = [line for line in result.stdout.splitlines() if "█" in line]
+    assert [line.split("  ")[0].strip() for line in bars] == ["Canada/US", "US/Mexico", "Canada/Mexico",
+                                                              "Canada/US/Mexico"]
+    assert [line.count("█") for line in bars] == [18, 9, 6, 6]
+
+
+def test_spectrum_svg_is_written_and_well_formed(tmp_path):
+    picture = tmp_path / "chart1.svg"
+    result = runner.invoke(app, ["spectrum", "--svg", str(picture)])
+    assert result.exit_code == 0
+    root = ElementTree.parse(picture).getroot()
+    bars = root.findall("{http://www.w3.org/2000/svg}g[@class='relationship']")
+    assert [int(b.get("data-level")) for b in bars] == [17, 8, 5, 5]
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+
+
+def test_spectrum_svg_to_an_unwritable_place_is_one_line_exit_2(tmp_path):
+    line = one_error_line(perimeter("spectrum", "--svg", str(tmp_path / "no" / "such" / "dir" / "c.svg")), 2)
+    assert "cannot write the picture" in line
+
+
+def test_why_a_relationship_is_not_higher():
+    result = runner.invoke(app, ["why", "why", "isn't", "US/Mexico", "at", "combined", "exercises", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["target"] == "us_mexico" and document["missing"] == ["combined_exercises"]
+    assert document["frontier"] == ["B5"]
+
+
+def test_what_if_reports_how_the_chart_moves():
+    result = runner.invoke(app, ["what-if", "vetting", "A1", "A2", "A3", "A4", "B3", "B5", "--json"])
+    moves = json.loads(result.stdout)["spectrum"]
+    assert moves == [{"id": "us_mexico", "from": 8, "to": 13, "from_name": "Combined operations",
+                      "to_name": moves[0]["to_name"]}]
+    assert "US/Mexico moves from Combined operations" in json.loads(result.stdout)["summary"]
