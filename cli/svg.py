@@ -21,7 +21,7 @@ _PALETTE = ("#1f6f8b", "#c0392b", "#7d9d2b", "#8e44ad", "#d68910", "#2e4053")
 def chart_svg(chart: Chart) -> str:
     """The whole picture as one SVG document."""
     levels = len(chart.scale)
-    width = _LEFT + levels * _COLUMN + 40
+    width = _LEFT + levels * _COLUMN + 230  # room for the last rotated labels
     height = _TOP + len(chart.relationships) * (_BAR + _GAP) + 60
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" font-size="12">',
