@@ -66,12 +66,23 @@ def main(
     stated_only: bool = typer.Option(False, "--stated-only", help="Apply only what the paper states, not what it implies."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    mode = engine.Mode.STATED if stated_only else engine.Mode.IMPLIED
-    ctx.obj = lambda: Workspace(state, rules or None, facts or None, mode)
+    ctx.obj = Options(state, rules or None, facts or None,
+                      engine.Mode.STATED if stated_only else engine.Mode.IMPLIED)
+
+
+class Options:
+    """The global options, for the commands that need more than a workspace."""
+
+    def __init__(self, state: Optional[Path], rules: Optional[list[Path]], facts: Optional[list[Path]],
+                 mode: engine.Mode):
+        self.state, self.rules, self.facts, self.mode = state, rules, facts, mode
+
+    def workspace(self) -> Workspace:
+        return Workspace(self.state, self.rules, self.facts, self.mode)
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
-    return ctx.obj()
+    return ctx.obj.workspace()
 
 
 def _echo(text: str) -> None:
@@ -182,8 +193,54 @@ def _write_picture(path: Path, text: str) -> None:
         temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write the picture: {error.strerror or error}",
+        raise UsageError(f"{path}: cannot write the output: {error.strerror or error}",
                          hint="choose a writable path") from None
+
+
+@app.command()
+def check(ctx: typer.Context,
+          files: Optional[list[Path]] = typer.Argument(None, metavar="[FILE]...",
+                                                       help="Rule and fact files (default: those in use)."),
+          strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+          json_: bool = JSON) -> None:
+    """Validate rule and fact files without evaluating anything: every finding, sorted."""
+    from engine.check import check as check_files, classify
+
+    options: Options = ctx.obj
+    if files:
+        rules, facts = classify(files)
+        findings = check_files(rules or options.rules, facts)
+    else:
+        findings = check_files(options.rules, options.facts)
+    _echo(render.findings_json(findings) if json_ else render.findings_text(findings))
+    errors = [f for f in findings if f.severity.value == "error"]
+    if errors or (strict and findings):
+        raise typer.Exit(2)
+
+
+@app.command()
+def graph(ctx: typer.Context,
+          format_: str = typer.Option("mermaid", "--format", help="mermaid, dot or svg (svg needs Graphviz)."),
+          output: Optional[Path] = typer.Option(None, "--output", metavar="FILE",
+                                                help="Write here instead of standard output.")) -> None:
+    """The pathway as a picture: sectors in bands, time left to right, nodes coloured by state."""
+    from . import graph as drawing
+
+    renderers = {"mermaid": drawing.mermaid, "dot": drawing.dot, "svg": drawing.svg}
+    if format_ not in renderers:
+        raise UsageError(f"unknown format '{format_}'", hint="use mermaid, dot or svg")
+    workspace = _workspace(ctx)
+    text = renderers[format_](workspace.pathway, workspace.conclusions())
+    if output is None:
+        _echo(text.rstrip("\n"))
+    else:
+        _write_picture(output, text)
+
+
+@app.command()
+def schema() -> None:
+    """The JSON Schema of rule and fact files, for editors."""
+    _echo(render.dumps(engine.json_schema()))
 
 
 @app.command()

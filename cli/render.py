@@ -254,3 +254,20 @@ def relationship_text(answer: RelationshipAnswer) -> str:
             steps = f" [put in place by {', '.join(m.by_steps)}]" if m.by_steps else ""
             lines.append(f"  {m.index:>2} {m.name}{evidence}{steps}")
     return "\n".join(lines)
+
+
+# -- check -----------------------------------------------------------------
+
+def findings_json(findings: list) -> str:
+    return dumps({"findings": [{"file": f.file, "line": f.line, "col": f.col, "code": f.code,
+                                "severity": f.severity.value, "message": f.message, "hint": f.hint}
+                               for f in findings]})
+
+
+def findings_text(findings: list) -> str:
+    errors = sum(f.severity.value == "error" for f in findings)
+    warnings = len(findings) - errors
+    lines = [paint(f.render(), "violated" if f.severity.value == "error" else "blocked") for f in findings]
+    plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
+    lines.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    return "\n".join(lines)

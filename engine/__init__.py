@@ -27,6 +27,7 @@ from .facts import Fact, load_facts, load_measures
 from .model import Basis, Citation
 from .pathway import Kind, Mode, Pathway
 from .plan import Plan, PlanItem
+from .schema import json_schema
 from .session import Change, Engine, FactChange, Transition, open_engine
 from .spectrum import Chart, ChartMove, MeasureStatus, RelationshipAnswer, Standing
 from .workspace import Workspace
@@ -72,6 +73,7 @@ __all__ = [
     "compile_pathway",
     "load_facts",
     "load_measures",
+    "json_schema",
     "load_pathway",
     "open_engine",
     "__version__",

@@ -2,8 +2,7 @@
 
 Each pass adds what it finds to one list instead of stopping at the first
 problem, so an author fixing a file sees every problem at once, sorted by file
-and line.  Later passes only run when the earlier ones leave a graph worth
-checking (a cycle search over unresolved references would only add noise).
+and line.
 """
 
 from __future__ import annotations
@@ -67,8 +66,8 @@ def compile_pathway(files: list[tuple[RuleFile, SourceMap]]) -> Pathway:
         source = files[0][1] if files else SourceMap("<rules>", {})
         diagnostics.append(source.diagnostic((), "no-steps", "the rule set has no steps", "add a `steps:` list"))
     spectrum = _check_spectrum(files, {e.node.id for e in steps}, diagnostics)
-    if not diagnostics:
-        _find_cycles([*steps, *([goal] if goal else [])], index, diagnostics)
+    # Unresolved references are skipped by the search, so cycles are found alongside them.
+    _find_cycles([*steps, *([goal] if goal else [])], index, diagnostics)
     if diagnostics:
         count = len(diagnostics)
         raise CompileError(f"{count} problem{'s' if count > 1 else ''} in the rule set", diagnostics=diagnostics)

@@ -46,7 +46,7 @@ def test_spectrum_svg_is_written_and_well_formed(tmp_path):
 
 def test_spectrum_svg_to_an_unwritable_place_is_one_line_exit_2(tmp_path):
     line = one_error_line(perimeter("spectrum", "--svg", str(tmp_path / "no" / "such" / "dir" / "c.svg")), 2)
-    assert "cannot write the picture" in line
+    assert "cannot write the output" in line
 
 
 def test_why_a_relationship_is_not_higher():

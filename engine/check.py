@@ -1,0 +1,182 @@
+"""Checking rule and fact files without evaluating anything: every finding at once.
+
+Errors are what stops a rule set from loading (parse, schema, duplicate id,
+unknown reference, cycle).  Warnings are what an author probably did not
+mean: a condition the pathway needs that the baseline lacks and no step
+provides, steps and conditions the goal never needs, and implied
+preconditions that run against the paper's own sequence numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .compile import compile_pathway
+from .errors import Diagnostic, PerimeterError, Severity
+from .facts import load_facts, load_measures
+from .load import Document, read_document, validate
+from .model import FactFile, RuleFile
+from .pathway import Pathway
+from .sources import yaml_files
+
+FACT_KEYS = frozenset(FactFile.model_fields)
+
+
+def classify(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """Split files into rule files and fact files by their top-level keys."""
+    rules: list[Path] = []
+    facts: list[Path] = []
+    for path in yaml_files(list(paths), "rules"):
+        try:
+            data = read_document(path).data
+        except PerimeterError:
+            rules.append(path)  # reported when checked
+            continue
+        is_facts = isinstance(data, dict) and data and set(data) <= FACT_KEYS
+        (facts if is_facts else rules).append(path)
+    return rules, facts
+
+
+def check(rule_paths: Iterable[str | Path] | None = None,
+          fact_paths: Iterable[str | Path] | None = None) -> list[Diagnostic]:
+    """Every finding in the rule files and the fact files, sorted by file and line."""
+    findings: list[Diagnostic] = []
+    parsed: list[tuple[RuleFile, Document]] = []
+    for path in _files(rule_paths, "rules", findings):
+        document = _read(path, findings)
+        if document is not None:
+            try:
+                parsed.append((validate(RuleFile, document), document))
+            except PerimeterError as error:
+                findings.extend(_as_diagnostics(error, str(path)))
+    if findings:
+        return sorted(findings)
+    try:
+        pathway = compile_pathway([(rule_file, document.source) for rule_file, document in parsed])
+    except PerimeterError as error:
+        return sorted(findings + _as_diagnostics(error, parsed[0][1].source.file if parsed else "<rules>"))
+    baseline: set[str] = set()
+    facts = _files(fact_paths, "facts", findings) if fact_paths is not None or rule_paths is None else []
+    for path in facts:
+        try:
+            baseline |= {f.id for f in load_facts(pathway, path)}
+            load_measures(pathway, path)
+        except PerimeterError as error:
+            findings.extend(_as_diagnostics(error, str(path)))
+    findings += _warnings(pathway, baseline)
+    return sorted(findings)
+
+
+def _files(paths, kind: str, findings: list[Diagnostic]) -> list[Path]:
+    try:
+        return yaml_files(None if paths is None else list(paths), kind)
+    except PerimeterError as error:
+        findings.extend(_as_diagnostics(error, f"<{kind}>"))
+        return []
+
+
+def _read(path: Path, findings: list[Diagnostic]) -> Document | None:
+    try:
+        return read_document(path)
+    except PerimeterError as error:
+        findings.extend(_as_diagnostics(error, str(path)))
+        return None
+
+
+def _as_diagnostics(error: PerimeterError, file: str) -> list[Diagnostic]:
+    if error.diagnostics:
+        return list(error.diagnostics)
+    message = error.message.removeprefix(f"{file}: ")
+    return [Diagnostic(file, 0, 0, error.code, message, error.hint)]
+
+
+def _warnings(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
+    return [*_missing_conditions(pathway, baseline), *_not_needed(pathway, baseline),
+            *_against_sequence(pathway)]
+
+
+def _warning(location, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(location.file, location.line, location.col, code, message, hint, Severity.WARNING)
+
+
+def _missing_conditions(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
+    """Conditions steps need that the baseline lacks: no step reaches past them from the baseline."""
+    needers: dict[str, list[str]] = {}
+    for requirement in pathway.requirements():
+        if requirement.need in pathway.conditions and requirement.need not in baseline:
+            needers.setdefault(requirement.need, []).append(requirement.step)
+    findings = []
+    for condition, steps in needers.items():
+        direct = [step for step in pathway.steps if step in set(steps)]
+        after = len(_dependants(pathway, set(direct))) - len(direct)
+        findings.append(_warning(
+            pathway.conditions[condition].location, "unreachable",
+            f"{', '.join(direct)}{f' (and {after} step{_s(after)} after them)' if after else ''} cannot be reached "
+            f"from the baseline by steps alone: {condition} is needed, the baseline does not hold it, "
+            "and no step establishes it",
+            f"record {condition} in a fact file, or expect users to assert it"))
+    return findings
+
+
+def _not_needed(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
+    """Steps the goal never needs, and conditions neither needed nor recorded as context."""
+    if pathway.goal is None:
+        return []
+    needed = _ancestors(pathway, pathway.goal)
+    findings = [
+        _warning(rule.location, "not-needed", f"the goal never needs step {step}",
+                 f"make something on the way to {pathway.goal} require it, or remove it")
+        for step, rule in pathway.steps.items() if step != pathway.goal and step not in needed]
+    required = {r.need for r in pathway.requirements()}
+    findings += [
+        _warning(rule.location, "not-needed", f"no step needs condition {condition}",
+                 "require it from a step, record it in a fact file as context, or remove it")
+        for condition, rule in pathway.conditions.items()
+        if condition not in needed and condition not in required and condition not in baseline]
+    return findings
+
+
+def _against_sequence(pathway: Pathway) -> list[Diagnostic]:
+    """An implied precondition on a later-numbered step of the same series reads the text backwards."""
+    findings = []
+    for requirement in pathway.requirements():
+        step, need = pathway.steps[requirement.step], pathway.steps.get(requirement.need)
+        if (requirement.basis.value == "implied" and need is not None and not step.derived
+                and need.sector == step.sector and need.sequence > step.sequence):
+            findings.append(_warning(
+                requirement.location, "against-sequence",
+                f"{step.id} (number {step.sequence}) is read to need {need.id} (number {need.sequence}), "
+                f"which comes later in the same series",
+                "check the reading, or cite text that states it"))
+    return findings
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _ancestors(pathway: Pathway, target: str) -> set[str]:
+    found: set[str] = set()
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        for requirement in pathway.steps[current].preconditions if current in pathway.steps else ():
+            if requirement.need not in found:
+                found.add(requirement.need)
+                stack.append(requirement.need)
+    return found
+
+
+def _dependants(pathway: Pathway, roots: set[str]) -> set[str]:
+    """`roots` and every step that needs one of them, directly or not."""
+    needed_by: dict[str, list[str]] = {}
+    for requirement in pathway.requirements():
+        needed_by.setdefault(requirement.need, []).append(requirement.step)
+    found, stack = set(roots), list(roots)
+    while stack:
+        for dependant in needed_by.get(stack.pop(), []):
+            if dependant not in found:
+                found.add(dependant)
+                stack.append(dependant)
+    return found
