@@ -1,4 +1,4 @@
-"""FACT arguments as typed in a shell: `A1 A2`, `A4 location=Mexico "leader=United States"`.
+"""FACT arguments as typed in a shell: `ID ID`, or `ID key=value "key=two words"`.
 
 A word without `=` names a fact; each `key=value` after it is an attribute
 of that fact.
@@ -23,9 +23,9 @@ def parse_facts(words: list[str], action: str = "assert", source: str | None = N
             key, _, value = word.partition("=")
             if not changes:
                 raise UsageError(f"'{word}' is an attribute, but no fact comes before it",
-                                 hint="write the fact first: A4 location=Mexico")
+                                 hint="write the fact first: ID key=value")
             if not key or not value:
-                raise UsageError(f"'{word}' is not key=value", hint="write e.g. location=Mexico")
+                raise UsageError(f"'{word}' is not key=value", hint="write key=value, e.g. location=somewhere")
             if action != "assert":
                 raise UsageError(f"'{word}': attributes belong to asserted facts", hint="retract by id only")
             last = changes[-1]

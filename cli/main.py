@@ -21,7 +21,8 @@ from .facts_args import UsageError, parse_facts
 
 app = typer.Typer(
     no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
-    help="Which steps toward a North American Security Perimeter are done, open or blocked, and why.",
+    help="Which steps of a policy pathway are done, open or blocked, and why. "
+         "By default, Downie (2013)'s pathway to a North American Security Perimeter.",
 )
 
 JSON = typer.Option(False, "--json", help="Machine-readable output.")

@@ -166,8 +166,12 @@ class Pathway:
         object.__setattr__(self, "_position", position)
 
     def canonical(self, text: str) -> str | None:
-        """The id `text` names, ignoring case, or None."""
-        return self._folded.get(text.strip().casefold())
+        """The id `text` names, ignoring case, or None.  `goal` names the goal, whatever its id."""
+        folded = text.strip().casefold()
+        found = self._folded.get(folded)
+        if found is None and folded == "goal":
+            return self.goal
+        return found
 
     def kind_of(self, id_: str) -> Kind:
         if id_ in self.steps:

@@ -65,7 +65,7 @@ def resolve(pathway: Pathway, question: str) -> str:
     asked = set(words(text))
     if not asked:
         raise UnknownIdError(f"'{question}' names no step or condition",
-                             hint="ask about a step id such as A7, a condition such as vetting, or 'goal'")
+                             hint="ask about a step id, a condition id, or 'goal' (see `perimeter status`)")
     phrases = _phrases(pathway)
     # First, one phrase (a title, an alias) saying it all; then words from several.
     in_one = [id_ for id_, sets in phrases.items() if any(all(_covered(w, s) for w in asked) for s in sets)]

@@ -42,3 +42,27 @@ def one_error_line(result: subprocess.CompletedProcess, code: int = 2) -> str:
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("perimeter: "), lines
     return lines[0]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    """The app in-process; a command that answered must not have raised."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, list(args), env=env)
+    if result.exit_code == 0:
+        assert result.exception is None, result.exception
+    return result
+
+
+def answer(*args: str) -> str:
+    """What a command that must succeed printed."""
+    result = invoke(*args)
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result.stdout
+
+
+def states(document: dict) -> dict[str, str]:
+    """Step id -> state, from `status --json`."""
+    return {s["id"]: s["state"] for s in document["steps"]}

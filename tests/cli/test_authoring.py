@@ -112,8 +112,8 @@ def test_mermaid_declares_every_node_once_and_edges_only_between_declared_nodes(
     edges = re.findall(r"^\s+(n\d+) (-->|-\.->) (n\d+)$", text, re.M)
     assert edges and all(a in declared and b in declared for a, _, b in edges)
     assert {kind for _, kind, _ in edges} == {"-->", "-.->"}, "stated solid, implied dashed"
-    for state in ("eligible", "blocked", "absent", "holds"):
-        assert f"classDef {state} " in text and f":::{state}" in text
+    for shown in ("eligible", "blocked", "absent", "holds"):
+        assert f"classDef {shown} " in text and f":::{shown}" in text
     assert text.index('subgraph defense') < text.index('subgraph cross_sector') < text.index('subgraph security')
 
 

@@ -17,7 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli.main import _complete_ids, app
-from clitools import one_error_line, perimeter, state  # noqa: F401 - state is an autouse fixture
+from clitools import answer, invoke, one_error_line, perimeter, state, states  # noqa: F401 - state: autouse fixture
 
 runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -25,25 +25,15 @@ STEPS = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "B1", "B2", "B3", "B4", "B5",
 
 
 def cli(*args: str, env: dict[str, str] | None = None):
-    """The app in-process; a command that should answer must not have raised."""
-    result = runner.invoke(app, list(args), env=env)
-    if result.exit_code == 0:
-        assert result.exception is None, result.exception
-    return result
+    return invoke(*args, env=env)
 
 
 def ok(*args: str) -> str:
-    result = cli(*args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return result.stdout
+    return answer(*args)
 
 
 def as_json(*args: str) -> dict:
     return json.loads(ok(*args, "--json"))
-
-
-def states(document: dict) -> dict[str, str]:
-    return {s["id"]: s["state"] for s in document["steps"]}
 
 
 def write_rules(folder: Path, *steps: tuple[str, list[str]]) -> Path:

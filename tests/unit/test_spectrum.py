@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from engine import CompileError, FactChange, LoadError, load_facts, load_measures, load_pathway
+from engine import CompileError, FactChange, LoadError, load_measures, load_pathway
 from engine.resolve import resolve_relationship
 
 CITE = "{section: s, quote: q}"
