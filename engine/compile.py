@@ -8,13 +8,12 @@ and line.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CompileError, Diagnostic
-from .load import SourceMap, read_document, validate
+from .load import SourceMap, gc_paused, read_document, validate
 from .model import Goal, RuleFile, Step
 from .pathway import (
     ConditionRule,
@@ -50,8 +49,9 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
     With no argument, the rule set shipped with perimeter: the paper's pathway.
     """
     files = yaml_files(paths, "rules")
-    documents = [read_document(f) for f in files]
-    return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
+    with gc_paused():
+        documents = [read_document(f) for f in files]
+        return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
 
 
 def compile_pathway(files: list[tuple[RuleFile, SourceMap]]) -> Pathway:
@@ -239,6 +239,14 @@ def _unique_named(items, path, kind, source, diagnostics) -> dict:
     return seen
 
 
+def _fingerprint(files) -> str:
+    """A digest of the rule set's content, cheap enough for 10,000-step files."""
+    digest = hashlib.sha256()
+    for rule_file, _ in files:
+        digest.update(rule_file.__pydantic_serializer__.to_json(rule_file))
+    return digest.hexdigest()[:16]
+
+
 def _build(info, files, steps, conditions, goal, index, spectrum=None) -> Pathway:
     def requirement(entry: _Entry, i: int, pre) -> Requirement:
         target = index[pre.requires.casefold()].node
@@ -279,8 +287,7 @@ def _build(info, files, steps, conditions, goal, index, spectrum=None) -> Pathwa
     compiled_steps = {e.node.id: step_rule(e) for e in steps}
     if goal is not None:
         compiled_steps[goal.node.id] = step_rule(goal)
-    canonical = json.dumps([f.model_dump(mode="json") for f, _ in files], sort_keys=True)
-    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    fingerprint = _fingerprint(files)
     return Pathway(
         # Without a `pathway:` header, the content names the rule set, so two
         # different header-less rule sets never share one state file.

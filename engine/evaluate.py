@@ -29,8 +29,8 @@ The quirks in `../shared/notes/durable-rules.md` are handled here:
 from __future__ import annotations
 
 import itertools
+import json
 import threading
-import time
 import weakref
 from collections import defaultdict
 from typing import Any
@@ -47,6 +47,7 @@ except ImportError as _error:  # pragma: no cover - depends on the interpreter
     _IMPORT_ERROR = str(_error)
 
 _LOCK = threading.RLock()
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _SESSIONS_PER_RULESET = 1000
 _MIRRORS: dict[str, _Mirror] = {}
 
@@ -101,9 +102,8 @@ def _base36(number: int) -> str:
             return "f" + text
 
 
-def _mirror(c: Any) -> _Mirror:
-    return _MIRRORS[c.s.sid]
-
+# Actions receive the matched facts by alias (`frames`), the session's mirror,
+# and the ruleset, through which derived facts are asserted and retracted.
 
 def _unmet_fact(mirror: _Mirror, step: str, need: str) -> dict[str, Any]:
     return {"t": "unmet", "step": step, "need": need, "sid": mirror.sid,
@@ -115,57 +115,98 @@ def _derived_holds_fact(mirror: _Mirror, step: str) -> dict[str, Any]:
             "id": mirror.fact_id(("holds", step))}
 
 
-def _derive(c: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
+def _derive(ruleset: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
     """Assert a derived fact once, however often negation fires for it."""
     if fact["id"] not in mirror.live:
-        c.assert_fact(fact)
+        ruleset.assert_fact(fact)
         mirror.live[fact["id"]] = fact
 
 
-def _withdraw(c: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
+def _withdraw(ruleset: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
     if mirror.live.pop(fact["id"], None) is not None:
-        c.retract_fact(fact)
+        ruleset.retract_fact(fact)
 
 
-def _on_unmet(c: Any) -> None:
-    mirror = _mirror(c)
-    mirror.unmet[c.r.step].add(c.r.need)
-    if c.r.derived:
-        _derive(c, mirror, _unmet_fact(mirror, c.r.step, c.r.need))
+def _on_unmet(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    r = frames["r"]
+    mirror.unmet[r["step"]].add(r["need"])
+    if r["derived"]:
+        _derive(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
 
 
-def _on_met(c: Any) -> None:
-    mirror = _mirror(c)
-    mirror.unmet[c.r.step].discard(c.r.need)
-    if c.r.derived:
-        _withdraw(c, mirror, _unmet_fact(mirror, c.r.step, c.r.need))
+def _on_met(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    r = frames["r"]
+    mirror.unmet[r["step"]].discard(r["need"])
+    if r["derived"]:
+        _withdraw(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
 
 
-def _on_derive(c: Any) -> None:
-    mirror = _mirror(c)
-    _derive(c, mirror, _derived_holds_fact(mirror, c.d.step))
-    mirror.derived_holds.add(c.d.step)
+def _on_derive(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    step = frames["d"]["step"]
+    _derive(ruleset, mirror, _derived_holds_fact(mirror, step))
+    mirror.derived_holds.add(step)
 
 
-def _on_underive(c: Any) -> None:
-    mirror = _mirror(c)
-    _withdraw(c, mirror, _derived_holds_fact(mirror, c.d.step))
-    mirror.derived_holds.discard(c.d.step)
+def _on_underive(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    step = frames["d"]["step"]
+    _withdraw(ruleset, mirror, _derived_holds_fact(mirror, step))
+    mirror.derived_holds.discard(step)
 
 
-def _on_breach(c: Any) -> None:
-    _mirror(c).breaches.add((c.a.step, c.a.name, c.a.value))
+def _on_breach(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    a = frames["a"]
+    mirror.breaches.add((a["step"], a["name"], a["value"]))
 
 
-def _on_accept(c: Any) -> None:
-    _mirror(c).breaches.discard((c.a.step, c.a.name, c.a.value))
+def _on_accept(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    a = frames["a"]
+    mirror.breaches.discard((a["step"], a["name"], a["value"]))
 
 
-def _on_unset(c: Any) -> None:
-    mirror = _mirror(c)
-    mirror.breaches = {b for b in mirror.breaches if b[:2] != (c.k.step, c.k.attr)}
+def _on_unset(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
+    k = frames["k"]
+    mirror.breaches = {b for b in mirror.breaches if b[:2] != (k["step"], k["attr"])}
 
 
+def _lean_ruleset_class() -> type:
+    """durable's Ruleset with its action loop replaced.
+
+    durable's own loop parses the session state, wraps every fact in
+    helper objects, writes the state back after each action, and swallows
+    an action's exception into the state, so a failing action would
+    silently corrupt conclusions.  This loop drives the same C calls, hands
+    actions the matched facts as plain dicts, and reports the first failure
+    once the queue is drained (the engine then replaces the session).
+    """
+    engine_c = _durable.durable_rules_engine
+
+    class LeanRuleset(_durable.Ruleset):
+        def __init__(self, name: str, host: Any, definition: dict[str, Any]):
+            self._lean = {rule: spec.pop("act") for rule, spec in definition.items()}
+            for spec in definition.values():
+                spec["run"] = lambda c: None  # the base class wants a callable; never called
+            super().__init__(name, host, definition)
+
+        def do_actions(self, state_handle: Any, complete: Any) -> None:
+            failure: BaseException | None = None
+            try:
+                result = engine_c.start_action_for_state(self._handle, state_handle)
+                message = json.loads(result[1]) if result else None
+                while message:
+                    (rule, frames), = message.items()
+                    try:
+                        self._lean[rule](frames, _MIRRORS[next(iter(frames.values()))["sid"]], self)
+                    except Exception as error:  # noqa: BLE001 - reported once the queue is drained
+                        failure = failure or error
+                    # Always complete: abandoning an action leaves the C core in a state
+                    # where the next call on the session can crash the process.
+                    following = engine_c.complete_and_start_action(self._handle, state_handle)
+                    message = json.loads(following) if following else None
+            except Exception as error:  # noqa: BLE001 - handed to the caller, which raises it
+                failure = failure or error
+            complete(failure, None)
+
+    return LeanRuleset
 def _ruleset_definition() -> dict[str, Any]:
     """The generic rules, as durable's JSON (built fresh: durable mutates it)."""
     holds_need = {"$and": [{"t": "holds"}, {"subject": {"r": "need"}}]}
@@ -176,15 +217,15 @@ def _ruleset_definition() -> dict[str, Any]:
     allows = {"$and": [{"t": "allows"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}},
                        {"value": {"a": "value"}}]}
     return {
-        "unmet": {"all": [{"r": {"t": "requires"}}, {"x$not": holds_need}], "run": _on_unmet},
-        "met": {"all": [{"r": {"t": "requires"}}, {"h": holds_need}], "run": _on_met},
-        "derive": {"all": [{"d": {"t": "derived"}}, {"x$not": unmet_of_d}], "run": _on_derive},
+        "unmet": {"all": [{"r": {"t": "requires"}}, {"x$not": holds_need}], "act": _on_unmet},
+        "met": {"all": [{"r": {"t": "requires"}}, {"h": holds_need}], "act": _on_met},
+        "derive": {"all": [{"d": {"t": "derived"}}, {"x$not": unmet_of_d}], "act": _on_derive},
         "underive": {"all": [{"d": {"t": "derived"}}, {"h": holds_of_d}, {"u": unmet_of_d}],
-                     "run": _on_underive},
-        "breach": {"all": [{"a": {"t": "attr"}}, {"k": constrained}, {"x$not": allows}], "run": _on_breach},
-        "accept": {"all": [{"a": {"t": "attr"}}, {"k": allows}], "run": _on_accept},
+                     "act": _on_underive},
+        "breach": {"all": [{"a": {"t": "attr"}}, {"k": constrained}, {"x$not": allows}], "act": _on_breach},
+        "accept": {"all": [{"a": {"t": "attr"}}, {"k": allows}], "act": _on_accept},
         # Negation re-fires when its blocker goes: the retraction rule for breaches.
-        "unset": {"all": [{"k": {"t": "constrained"}}, {"x$not": attr_of_k}], "run": _on_unset},
+        "unset": {"all": [{"k": {"t": "constrained"}}, {"x$not": attr_of_k}], "act": _on_unset},
     }
 
 
@@ -211,11 +252,19 @@ class _Pool:
         if self.free:
             return self.free.pop()
         if self.host is None:
+            lean = _lean_ruleset_class()
+
             class QuietHost(_durable.Host):
                 def _run(self) -> None:  # no polling threads: actions run on our thread
                     pass
 
-            _durable._unix_now = time.time  # the original warns on Python 3.12 at every action
+                def register_rulesets(self, definitions: dict[str, Any]) -> list[str]:
+                    for name, definition in definitions.items():
+                        ruleset = lean(name, self, definition)
+                        self._ruleset_directory[name] = ruleset
+                        self._ruleset_list.append(ruleset)
+                    return list(definitions)
+
             self.host = QuietHost()
         name = next((n for n, count in self.sessions.items() if count < _SESSIONS_PER_RULESET), None)
         if name is None:
@@ -224,6 +273,21 @@ class _Pool:
             self.sessions[name] = 0
         self.sessions[name] += 1
         return name, str(next(self.sids))
+
+    def call(self, name: str, verb: str, message: dict[str, Any]) -> None:
+        """Assert or retract one fact and run the actions it sets off.
+
+        What durable's host does, without its per-call wrappers: one reusable
+        JSON encoder, and the ruleset called directly.
+        """
+        ruleset = self.host._ruleset_directory[name]
+        engine_c = _durable.durable_rules_engine
+        function = engine_c.assert_fact if verb == "assert" else engine_c.retract_fact
+        state = ruleset._handle_result(function(ruleset._handle, _ENCODE(message)), message)
+        failures: list[BaseException | None] = []
+        ruleset.do_actions(state, lambda error, _state: failures.append(error))
+        if failures and failures[0] is not None:
+            raise failures[0]
 
     def close(self, name: str, sid: str, emptied: bool) -> None:
         if emptied:
@@ -248,7 +312,7 @@ def _release(ruleset: str, sid: str) -> None:
                     break
                 for fact in sorted(mirror.live.values(), key=lambda f: _TEARDOWN_ORDER.get(f["t"], 2)):
                     if mirror.live.pop(fact["id"], None) is not None:
-                        _POOL.host.retract_fact(ruleset, fact)
+                        _POOL.call(ruleset, "retract", fact)
             emptied = not mirror.live
         except Exception:  # noqa: BLE001 - a failed cleanup must not mask the caller's work
             emptied = False
@@ -339,10 +403,9 @@ class DurableEvaluator:
             try:
                 if verb == "assert":
                     self.mirror.live[message["id"]] = message
-                    _POOL.host.assert_fact(self.ruleset, message)
                 else:
                     self.mirror.live.pop(message["id"], None)
-                    _POOL.host.retract_fact(self.ruleset, message)
+                _POOL.call(self.ruleset, verb, message)
             except Exception as error:  # noqa: BLE001 - nothing of durable's may reach a caller
                 detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
                 raise EvaluationError(f"the rules engine failed to {verb} a fact: {detail}",

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .compile import load_pathway
 from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatus, conclude, step_status
-from .errors import RefusedError
+from .errors import EvaluationError, RefusedError
 from .evaluation import Evaluation, Evaluator
 from .explain import Explanation, explain
 from .facts import Fact, load_facts, load_measures, make_fact
@@ -203,6 +203,13 @@ class Engine:
                     self._assert(fact, force, undo)
                 else:
                     self._retract(self._held(change.id), undo)
+        except EvaluationError:
+            # The engine underneath failed mid-change; its session cannot be
+            # trusted, so start a fresh one from the facts as they were.
+            self._restore(undo)
+            self._evaluator.close()
+            self._evaluator = self._new_evaluator(tuple(self._facts.values()))
+            raise
         except BaseException:
             self._rollback(undo)
             raise
@@ -239,6 +246,14 @@ class Engine:
         self._evaluator.retract_fact(fact)
         del self._facts[fact.id]
         undo.append(("retract", fact))
+
+    def _restore(self, undo: list[tuple[str, Fact]]) -> None:
+        """Put the fact set back as it was, leaving the evaluator alone."""
+        for action, fact in reversed(undo):
+            if action == "assert":
+                del self._facts[fact.id]
+            else:
+                self._facts[fact.id] = fact
 
     def _rollback(self, undo: list[tuple[str, Fact]]) -> None:
         for action, fact in reversed(undo):

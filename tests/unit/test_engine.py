@@ -209,6 +209,7 @@ def test_many_engines_outlive_one_rulesets_session_limit(paper, baseline):
 
 
 def test_a_failure_inside_durable_reaches_the_caller_as_our_error(engines, paper, baseline, monkeypatch):
+    # Every assert and retract goes through the pool's one call into durable.
     from durable.engine import MessageObservedException
 
     from engine import evaluate
@@ -218,7 +219,7 @@ def test_a_failure_inside_durable_reaches_the_caller_as_our_error(engines, paper
     def fail(*_args, **_kwargs):
         raise MessageObservedException({"id": "x"})
 
-    monkeypatch.setattr(evaluate._POOL.host, "assert_fact", fail)
+    monkeypatch.setattr(evaluate._POOL, "call", fail)
     with pytest.raises(EvaluationError) as failed:
         engine.assert_fact("A1")
     assert "already been observed" in failed.value.message
@@ -247,3 +248,26 @@ def test_regression_a_constraint_blocker_gained_without_a_state_change_is_report
     assert change.transitions == ()
     assert change.also_needs == (("A4", ("A4.location",)),)
     assert change.summary().endswith("A4 now also needs A4.location")
+
+
+def test_an_exception_inside_an_action_reaches_the_caller(engines, paper, baseline, monkeypatch):
+    # durable's own action loop swallowed such errors into the session state,
+    # silently corrupting conclusions; ours lets them through.
+    from engine import evaluate
+
+    engine = engines(paper, baseline)
+
+    ruleset = evaluate._POOL.host._ruleset_directory[engine._evaluator.ruleset]
+    working = ruleset._lean["met"]
+
+    def broken_once(frames, mirror, ruleset_):
+        ruleset._lean["met"] = working
+        raise KeyError("broken action")
+
+    monkeypatch.setitem(ruleset._lean, "met", broken_once)
+    with pytest.raises(EvaluationError, match="broken action"):
+        engine.assert_fact("A1")
+    assert "A1" not in {f.id for f in engine.facts}
+    engine.assert_fact("A2")
+    assert engine.evaluation() == engines(paper, [*baseline, *[f for f in engine.facts if f.id == "A2"]],
+                                          backend="reference").evaluation(), "a fresh session replaced the broken one"
