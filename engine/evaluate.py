@@ -33,6 +33,7 @@ import json
 import threading
 import weakref
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import EvaluationError
@@ -77,6 +78,15 @@ class _Mirror:
         """Every fact the session holds, by id: durable's C core crashes when a
         session still holding unmatched join facts is deleted, so closing
         retracts them all first."""
+        self.journal: dict[str, tuple[frozenset[str], bool, frozenset[tuple[str, str, str]]]] | None = None
+        """While a change runs: each touched step's unmet needs, derived holding
+        and breaches as they were before it, so a change costs what it touches."""
+
+    def note(self, step: str) -> None:
+        """Remember `step` as it was, the first time a change touches it."""
+        if self.journal is not None and step not in self.journal:
+            self.journal[step] = (frozenset(self.unmet.get(step, ())), step in self.derived_holds,
+                                  frozenset(b for b in self.breaches if b[0] == step))
 
     def fact_id(self, key: tuple) -> str:
         """A short id for `key`, unique in this session under durable's hash."""
@@ -129,6 +139,7 @@ def _withdraw(ruleset: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
 
 def _on_unmet(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     r = frames["r"]
+    mirror.note(r["step"])
     mirror.unmet[r["step"]].add(r["need"])
     if r["derived"]:
         _derive(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
@@ -136,6 +147,7 @@ def _on_unmet(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
 
 def _on_met(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     r = frames["r"]
+    mirror.note(r["step"])
     mirror.unmet[r["step"]].discard(r["need"])
     if r["derived"]:
         _withdraw(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
@@ -143,28 +155,33 @@ def _on_met(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
 
 def _on_derive(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     step = frames["d"]["step"]
+    mirror.note(step)
     _derive(ruleset, mirror, _derived_holds_fact(mirror, step))
     mirror.derived_holds.add(step)
 
 
 def _on_underive(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     step = frames["d"]["step"]
+    mirror.note(step)
     _withdraw(ruleset, mirror, _derived_holds_fact(mirror, step))
     mirror.derived_holds.discard(step)
 
 
 def _on_breach(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     a = frames["a"]
+    mirror.note(a["step"])
     mirror.breaches.add((a["step"], a["name"], a["value"]))
 
 
 def _on_accept(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     a = frames["a"]
+    mirror.note(a["step"])
     mirror.breaches.discard((a["step"], a["name"], a["value"]))
 
 
 def _on_unset(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
     k = frames["k"]
+    mirror.note(k["step"])
     mirror.breaches = {b for b in mirror.breaches if b[:2] != (k["step"], k["attr"])}
 
 
@@ -386,11 +403,26 @@ class DurableEvaluator:
         for message in reversed(self._fact_messages(stored)):
             self._send("retract", message)
 
-    def evaluation(self) -> Evaluation:
+    def evaluation(self, steps: Iterable[str] | None = None) -> Evaluation:
+        """Everything concluded, or (for speed) only what concerns `steps`; `holds` is always whole."""
         with _LOCK:
-            unmet = {step: frozenset(needs) for step, needs in self.mirror.unmet.items() if needs}
-            holds = frozenset(self.facts) | frozenset(self.mirror.derived_holds)
-            return Evaluation(holds, unmet, frozenset(self.mirror.breaches))
+            mirror = self.mirror
+            holds = frozenset(self.facts) | frozenset(mirror.derived_holds)
+            if steps is None:
+                unmet = {step: frozenset(needs) for step, needs in mirror.unmet.items() if needs}
+                return Evaluation(holds, unmet, frozenset(mirror.breaches))
+            wanted = set(steps)
+            unmet = {step: frozenset(mirror.unmet[step]) for step in wanted if mirror.unmet.get(step)}
+            return Evaluation(holds, unmet, frozenset(b for b in mirror.breaches if b[0] in wanted))
+
+    def journal_start(self) -> None:
+        """Begin recording what the next changes touch."""
+        self.mirror.journal = {}
+
+    def journal_stop(self) -> dict[str, tuple[frozenset[str], bool, frozenset[tuple[str, str, str]]]]:
+        """Stop recording; each touched step as it was before."""
+        journal, self.mirror.journal = self.mirror.journal or {}, None
+        return journal
 
     def close(self) -> None:
         """Free the durable session; the evaluator is unusable afterwards."""

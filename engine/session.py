@@ -136,7 +136,8 @@ class Engine:
         """Where one step, condition or the goal stands (`id_` in any case)."""
         canonical = self._canonical(id_)
         if canonical in self.pathway.steps:
-            return step_status(self.pathway, self.mode, self.evaluation(), self._facts, canonical)
+            return step_status(self.pathway, self.mode, self._evaluator.evaluation((canonical,)), self._facts,
+                               canonical)
         rule = self.pathway.conditions[canonical]
         return ConditionStatus(id=canonical, title=rule.title, holds=canonical in self._facts,
                                fact=self._facts.get(canonical))
@@ -193,8 +194,12 @@ class Engine:
 
     def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
         """Apply `changes` left to right as one transaction: all, or none if one is refused."""
-        before = self._standing()
+        journaled = hasattr(self._evaluator, "journal_start")
+        facts_before = dict(self._facts)
+        before = None if journaled else self._standing()
         chart_before = self.chart() if self.pathway.spectrum is not None else None
+        if journaled:
+            self._evaluator.journal_start()
         undo: list[tuple[str, Fact]] = []
         try:
             for change in changes:
@@ -213,7 +218,12 @@ class Engine:
         except BaseException:
             self._rollback(undo)
             raise
-        change = self._difference(before, self._standing())
+        finally:
+            journal = self._evaluator.journal_stop() if journaled else {}
+        if journaled:
+            change = self._journal_difference(journal, facts_before)
+        else:
+            change = self._difference(before, self._standing())
         if chart_before is not None:
             change = change.model_copy(update={"moves": moves(chart_before, self.chart())})
         return change
@@ -225,12 +235,12 @@ class Engine:
         if previous is not None:
             self._retract(previous, undo)
         if not force and fact.id in self.pathway.steps:
-            self._refuse_if_blocked(fact.id, self.evaluation().unmet.get(fact.id, frozenset()))
+            self._refuse_if_blocked(fact.id, self._evaluator.evaluation((fact.id,)).unmet.get(fact.id, frozenset()))
         self._evaluator.assert_fact(fact)
         self._facts[fact.id] = fact
         undo.append(("assert", fact))
         if not force and fact.id in self.pathway.steps:
-            status = step_status(self.pathway, self.mode, self.evaluation(), self._facts, fact.id)
+            status = step_status(self.pathway, self.mode, self._evaluator.evaluation((fact.id,)), self._facts, fact.id)
             if status.state is State.VIOLATED:
                 raise RefusedError(_refusal(fact.id, status.blockers), hint="fix the attributes, or force it",
                                    blockers=status.blockers)
@@ -238,8 +248,8 @@ class Engine:
     def _refuse_if_blocked(self, step: str, missing: frozenset[str]) -> None:
         if not missing:
             return
-        blockers = tuple(b for b in step_status(self.pathway, self.mode, self.evaluation(), self._facts,
-                                                step).blockers if b.kind != "constraint")
+        blockers = tuple(b for b in step_status(self.pathway, self.mode, self._evaluator.evaluation((step,)),
+                                                self._facts, step).blockers if b.kind != "constraint")
         raise RefusedError(_refusal(step, blockers), hint="establish them first, or force it", blockers=blockers)
 
     def _retract(self, fact: Fact, undo: list[tuple[str, Fact]]) -> None:
@@ -283,6 +293,41 @@ class Engine:
         standing = {s.id: (s.state.value, tuple(b.id for b in s.blockers)) for s in steps}
         standing.update({c.id: ("holds" if c.holds else "absent", ()) for c in conclusions.conditions})
         return standing
+
+    def _journal_difference(self, journal: dict, facts_before: dict[str, Fact]) -> Change:
+        """What moved, from the steps the evaluator touched and the facts that changed.
+
+        Gives exactly what comparing the whole standing before and after would,
+        at the cost of what the change touched.
+        """
+        changed_facts = {i for i in facts_before.keys() | self._facts.keys()
+                         if facts_before.get(i) != self._facts.get(i)}
+        steps = sorted((s for s in journal.keys() | changed_facts if s in self.pathway.steps),
+                       key=self._step_position)
+        after = self._evaluator.evaluation(steps)
+        transitions, gained = [], []
+        for step in steps:
+            old_unmet, old_derived, old_breaches = journal.get(step) or (
+                after.unmet.get(step, frozenset()), step in after.holds,
+                frozenset(b for b in after.breaches if b[0] == step))
+            before_parts = Evaluation(frozenset({step}) if old_derived else frozenset(),
+                                      {step: old_unmet} if old_unmet else {}, old_breaches)
+            was = step_status(self.pathway, self.mode, before_parts, facts_before, step)
+            now = step_status(self.pathway, self.mode, after, self._facts, step)
+            if was.state != now.state:
+                transitions.append(Transition(id=step, before=was.state.value, after=now.state.value))
+            else:
+                new = tuple(b.id for b in now.blockers if b.id not in {w.id for w in was.blockers})
+                if new:
+                    gained.append((step, new))
+        for condition in self.pathway.conditions:
+            if condition in changed_facts and (condition in facts_before) != (condition in self._facts):
+                transitions.append(Transition(id=condition, before="holds" if condition in facts_before else "absent",
+                                              after="holds" if condition in self._facts else "absent"))
+        return Change(transitions=tuple(transitions), also_needs=tuple(gained))
+
+    def _step_position(self, step: str) -> int:
+        return self.pathway.order_key(step)[1]
 
     def _difference(self, before: dict, after: dict) -> Change:
         transitions = tuple(Transition(id=k, before=before[k][0], after=after[k][0])
