@@ -245,6 +245,20 @@ def schema() -> None:
 
 
 @app.command()
+def bench(steps: Optional[list[int]] = typer.Option(None, "--steps", metavar="N",
+                                                   help="Pathway size; repeat for several (default: 100, 1000, 10000)."),
+          json_: bool = JSON) -> None:
+    """Time generated pathways through loading, evaluation, changes, why and plan."""
+    from engine import bench as benchmark
+
+    sizes = tuple(steps) if steps else benchmark.SIZES
+    if any(n < 2 for n in sizes):
+        raise UsageError("--steps must be at least 2", hint="e.g. --steps 1000")
+    runs = benchmark.run(sizes)
+    _echo(render.bench_json(runs) if json_ else render.bench_text(runs))
+
+
+@app.command()
 def history(ctx: typer.Context, json_: bool = JSON) -> None:
     """What was asserted and retracted, when, with its source."""
     entries = _workspace(ctx).history()

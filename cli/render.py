@@ -271,3 +271,19 @@ def findings_text(findings: list) -> str:
     plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
     lines.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     return "\n".join(lines)
+
+
+# -- bench -----------------------------------------------------------------
+
+def bench_json(runs: list) -> str:
+    return dumps({"runs": [run.model_dump() for run in runs]})
+
+
+def bench_text(runs: list) -> str:
+    rows = [["steps", "load s", "x parse floor", "evaluate s", "x reference", "assert ms", "retract ms",
+             "why ms", "plan ms", "peak MB"]]
+    for r in runs:
+        rows.append([str(r.steps), f"{r.load_s:.3f}", f"{r.load_s / r.parse_floor_s:.2f}", f"{r.evaluate_s:.3f}",
+                     f"{r.evaluate_s / max(r.reference_s, 1e-9):.0f}", f"{r.assert_ms:.2f}", f"{r.retract_ms:.2f}",
+                     f"{r.why_ms:.1f}", f"{r.plan_ms:.1f}", f"{r.peak_mb:.0f}"])
+    return _table(rows)

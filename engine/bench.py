@@ -1,0 +1,141 @@
+"""A benchmark: generated pathways of N steps, timed through every stage.
+
+Each size runs in a process of its own (`python -m engine.bench N`), so its
+peak memory is its own.  The generated rule files have the shape of real
+ones (titles, actors, sectors, preconditions with basis and citation), and
+two floors are measured beside the engine: PyYAML's C loader reading the
+same file, and the plain reference evaluator on the same pathway.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+SIZES = (100, 1000, 10000)
+CITE = {"section": "generated", "quote": "generated for the benchmark"}
+
+
+class BenchRun(BaseModel):
+    """The figures for one size; seconds (`_s`), milliseconds (`_ms`), megabytes."""
+
+    steps: int
+    load_s: float
+    parse_floor_s: float
+    evaluate_s: float
+    assert_ms: float
+    retract_ms: float
+    why_ms: float
+    plan_ms: float
+    peak_mb: float
+    reference_s: float
+
+
+def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
+    """A seeded pathway: each step needs up to three earlier ones; some need a condition; a goal ends it."""
+    rng = random.Random(seed)
+    conditions = [{"id": f"c{i}", "title": f"Condition {i}", "citation": CITE} for i in range(max(1, steps // 100))]
+    sectors = ("defense", "security", "cross-sector")
+    rules = []
+    for i in range(steps):
+        needs = sorted(rng.sample(range(i), min(3, i)))
+        preconditions = [{"requires": f"s{j}", "basis": rng.choice(("stated", "implied")), "citation": CITE}
+                         for j in needs]
+        if rng.random() < 0.05:
+            preconditions.append({"requires": rng.choice(conditions)["id"], "basis": "stated", "citation": CITE})
+        rules.append({"id": f"s{i}", "title": f"Step {i}", "actors": ["first", "second"],
+                      "sector": sectors[i % 3], "sequence": i, "aliases": [f"generated step {i}"],
+                      "preconditions": preconditions, "citation": CITE})
+    goal = {"title": "The goal", "citation": CITE,
+            "preconditions": [{"requires": f"s{steps - 1}", "basis": "stated", "citation": CITE}]}
+    return {"pathway": {"id": f"bench-{steps}", "title": f"Generated pathway of {steps} steps"},
+            "conditions": conditions, "steps": rules, "goal": goal}
+
+
+def measure(steps: int, seed: int = 2013) -> BenchRun:
+    """Every figure for one size, in this process."""
+    from .compile import load_pathway
+    from .reference import ReferenceEvaluator
+    from .session import Engine
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rules.yaml"
+        path.write_text(yaml.safe_dump(generate(steps, seed), sort_keys=False), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        yaml.load(text, Loader=yaml.CSafeLoader)
+        parse_floor = time.perf_counter() - started
+        started = time.perf_counter()
+        pathway = load_pathway(path)
+        load = time.perf_counter() - started
+
+    started = time.perf_counter()
+    reference = ReferenceEvaluator(pathway)
+    reference.evaluation()
+    reference_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    engine = Engine(pathway)
+    evaluate = time.perf_counter() - started
+
+    asserts, retracts = [], []
+    for _ in range(5):  # the median of a few, on a warm engine
+        started = time.perf_counter()
+        engine.assert_fact("s0")
+        asserts.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        engine.retract_fact("s0")
+        retracts.append(time.perf_counter() - started)
+
+    deepest = _deepest(pathway)
+    started = time.perf_counter()
+    engine.explain(deepest)
+    why = time.perf_counter() - started
+    started = time.perf_counter()
+    engine.plan(pathway.goal)
+    plan = time.perf_counter() - started
+    engine.close()
+    return BenchRun(steps=steps, load_s=load, parse_floor_s=parse_floor, evaluate_s=evaluate,
+                    assert_ms=statistics.median(asserts) * 1000, retract_ms=statistics.median(retracts) * 1000,
+                    why_ms=why * 1000, plan_ms=plan * 1000, reference_s=reference_s,
+                    peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _deepest(pathway) -> str:
+    """The step with the longest chain of preconditions under it (file order is topological here)."""
+    depth: dict[str, int] = {}
+    for step in pathway.steps:
+        needs = [depth.get(r.need, 0) for r in pathway.steps[step].preconditions]
+        depth[step] = 1 + max(needs, default=0)
+    return max((s for s in pathway.steps if not pathway.steps[s].derived), key=lambda s: (depth[s], s))
+
+
+def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013) -> list[BenchRun]:
+    """Each size in a fresh process, so peak memory is measured per size."""
+    runs = []
+    for steps in sizes:
+        result = subprocess.run([sys.executable, "-m", "engine.bench", str(steps), str(seed)],
+                                capture_output=True, text=True, timeout=3600)
+        if result.returncode != 0:
+            from .errors import EvaluationError
+
+            raise EvaluationError(f"the benchmark at {steps} steps failed: {result.stderr.strip()[-300:]}",
+                                  hint="run `python -m engine.bench N` to see it")
+        runs.append(BenchRun.model_validate_json(result.stdout.strip().splitlines()[-1]))
+    return runs
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1])
+    print(json.dumps(measure(size, int(sys.argv[2]) if len(sys.argv) > 2 else 2013).model_dump()))
