@@ -32,7 +32,7 @@ from .session import Change, Engine, FactChange, Transition, open_engine
 from .spectrum import Chart, ChartMove, MeasureStatus, RelationshipAnswer, Standing
 from .workspace import Workspace
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "AmbiguousTargetError",

@@ -26,11 +26,16 @@ import yaml
 from pydantic import Field
 
 from .errors import LoadError, PerimeterError
-from .load import parse, read_text, validate
+from .load import Document, parse, read_text, validate
 from .model import Citation, Identifier, Strict, Text
+from .version import __version__
 
-FORMAT = 1
-"""The state file format this version writes; older ones are migrated, newer refused."""
+FORMAT = 2
+"""The state file format this version writes; older ones are migrated, newer refused.
+
+Format 2 added `written_by`, so a state file names the perimeter that wrote it."""
+
+WRITER = f"perimeter {__version__}"
 
 
 class StoreError(PerimeterError):
@@ -72,11 +77,28 @@ class State(Strict):
     """The whole state file."""
 
     format: int = FORMAT
+    written_by: Text = WRITER
     rules: RuleSetRef
     baseline: list[Text] = []
     """The fact files the state started from."""
     facts: list[StoredFact] = []
     history: list[Entry] = Field(default_factory=list)
+
+
+def _from_format_1(data: dict) -> dict:
+    """Format 1 did not record its writer."""
+    return {**data, "format": 2, "written_by": "perimeter 0.1.0 (state format 1)"}
+
+
+MIGRATIONS = {1: _from_format_1}
+"""format -> the function that lifts a state of that format by one."""
+
+
+def migrate(data: dict) -> dict:
+    """A state file's data lifted to the current format, one format at a time."""
+    while data.get("format", FORMAT) < FORMAT:
+        data = MIGRATIONS[data["format"]](data)
+    return data
 
 
 def now() -> str:
@@ -99,6 +121,8 @@ class StateFile:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._read_format = FORMAT
+        """The format the file had when last read (older ones are migrated in memory)."""
 
     def exists(self) -> bool:
         if self.path.is_dir():
@@ -122,12 +146,16 @@ class StateFile:
         """Hold the write lock; yield the current state and a box for the new one.
 
         Whatever the caller puts in the box is written atomically on a clean
-        exit; on an exception nothing is written.
+        exit; on an exception nothing is written.  Writing over a file of an
+        older format first keeps a copy of it beside the new one.
         """
         with self._locked(shared=False):
             box: list[State] = []
-            yield self._read(), box
+            current = self._read()
+            yield current, box
             if box:
+                if current is not None and self._read_format < FORMAT:
+                    self._copy_aside(f"format{self._read_format}.bak")
                 self._write(box[-1])
 
     def backup(self) -> Path | None:
@@ -135,7 +163,10 @@ class StateFile:
         if not self.exists():
             return None
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.path.with_name(f"{self.path.name}.{stamp}.bak")
+        return self._copy_aside(f"{stamp}.bak")
+
+    def _copy_aside(self, suffix: str) -> Path:
+        target = self.path.with_name(f"{self.path.name}.{suffix}")
         try:
             shutil.copy2(self.path, target)
         except OSError as error:
@@ -151,9 +182,13 @@ class StateFile:
             if isinstance(document.data, dict):
                 version = document.data.get("format")
                 if isinstance(version, int) and version > FORMAT:
+                    writer = document.data.get("written_by") or "a newer perimeter"
                     raise StoreError(
-                        f"{self.path}: written by a newer perimeter (state format {version}; this one reads "
-                        f"up to {FORMAT})", hint="upgrade perimeter, or use another --state")
+                        f"{self.path}: written by {writer} (state format {version}; this perimeter reads "
+                        f"formats up to {FORMAT})", hint="upgrade perimeter, or use another --state")
+                if isinstance(version, int) and version < FORMAT:
+                    document = Document(migrate(document.data), document.source)
+                self._read_format = version if isinstance(version, int) else FORMAT
             return validate(State, document)
         except LoadError as error:
             first = error.diagnostics[0].render() if error.diagnostics else error.message

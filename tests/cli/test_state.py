@@ -127,7 +127,7 @@ def test_the_state_is_readable_yaml_with_the_time_and_source_of_every_entry(stat
     assert text.startswith("# perimeter state:")
     assert "!!" not in text and "\t" not in text
     document = yaml.safe_load(text)
-    assert document["format"] == 1
+    assert document["format"] == 2 and document["written_by"].startswith("perimeter ")
     assert document["rules"]["id"] == "downie-2013" and document["rules"]["fingerprint"]
     assert document["baseline"] == SHIPPED_FACTS
     assert len(document["facts"]) == 26  # the 25 baseline facts and A1
@@ -274,11 +274,11 @@ def test_an_unreadable_state_is_reported_in_one_line_and_left_untouched(state, c
 
 def test_a_state_from_a_newer_perimeter_is_refused(state, capsys):
     state.parent.mkdir(parents=True)
-    state.write_text("format: 2\nrules: {id: downie-2013, fingerprint: x}\nsomething_new: [1, 2]\n")
+    state.write_text("format: 3\nrules: {id: downie-2013, fingerprint: x}\nsomething_new: [1, 2]\n")
     before = snapshot(state.parent)
     for result in (perimeter("assert", "A1"), main(capsys, "status"), main(capsys, "reset")):
         line = one_error_line(result)
-        assert "written by a newer perimeter (state format 2; this one reads up to 1)" in line
+        assert "written by a newer perimeter (state format 3; this perimeter reads formats up to 2)" in line
     assert snapshot(state.parent) == {**before, "state.yaml.lock": b""}
 
 
@@ -350,3 +350,47 @@ def test_a_state_file_that_cannot_be_read_is_reported(state):
     finally:
         state.chmod(0o644)
     assert [f["id"] for f in yaml.safe_load(state.read_text())["facts"]][-1] == "A1"
+
+
+FORMAT_1 = """\
+# perimeter state: the facts asserted, with their history. Edit with care.
+format: 1
+rules:
+  id: downie-2013
+  fingerprint: '0000000000000000'
+baseline: []
+facts:
+- id: A1
+  attributes: {}
+  source: an older perimeter
+  time: '2026-11-01T10:00:00Z'
+history:
+- time: '2026-11-01T10:00:00Z'
+  action: assert
+  fact: A1
+  attributes: {}
+  source: an older perimeter
+  forced: false
+"""
+
+
+def test_a_format_1_state_is_read_as_is_and_migrated_on_the_next_write_with_a_backup(state, capsys):
+    state.parent.mkdir(parents=True)
+    state.write_text(FORMAT_1)
+    document = json.loads(main(capsys, "status", "--json").stdout)
+    assert {s["id"]: s["state"] for s in document["steps"]}["A1"] == "done"
+    assert state.read_text() == FORMAT_1, "reading never rewrites the file"
+    assert main(capsys, "assert", "A2").returncode == 0
+    backup = state.with_name("state.yaml.format1.bak")
+    assert backup.read_text() == FORMAT_1
+    migrated = yaml.safe_load(state.read_text())
+    assert migrated["format"] == 2 and migrated["written_by"].startswith("perimeter ")
+    assert [f["id"] for f in migrated["facts"]] == ["A1", "A2"]
+    assert [e["fact"] for e in migrated["history"] if e["action"] == "assert"] == ["A1", "A2"]
+
+
+def test_a_newer_state_names_the_perimeter_that_wrote_it(state, capsys):
+    state.parent.mkdir(parents=True)
+    state.write_text("format: 9\nwritten_by: perimeter 4.2.0\nrules: {id: downie-2013, fingerprint: x}\n")
+    line = one_error_line(main(capsys, "status"))
+    assert "written by perimeter 4.2.0 (state format 9;" in line and "upgrade perimeter" in line
