@@ -8,7 +8,6 @@ Timeouts here only stop a hung test; nothing is timed.
 from __future__ import annotations
 
 import errno
-import json
 import random
 import signal
 import subprocess

@@ -82,7 +82,7 @@ def test_the_complete_orders_accepted_are_exactly_the_topological_orders(pathway
 def test_a_retract_undoes_its_assert(data, paper):
     pathway = _pathways(data, paper)
     with Engine(pathway, ()) as engine:
-        for action, id_, attributes, force in data.draw(events(pathway, max_size=15)):
+        for action, id_, attributes, _force in data.draw(events(pathway, max_size=15)):
             try:
                 engine.assert_fact(id_, attributes, force=True) if action == "assert" else engine.retract_fact(id_)
             except RefusedError:
