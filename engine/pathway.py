@@ -173,11 +173,6 @@ class Pathway:
             return self.goal
         return found
 
-    def kind_of(self, id_: str) -> Kind:
-        if id_ in self.steps:
-            return self.steps[id_].kind
-        return Kind.CONDITION
-
     def title_of(self, id_: str) -> str:
         node = self.steps.get(id_) or self.conditions[id_]
         return node.title
