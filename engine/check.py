@@ -15,7 +15,7 @@ from pathlib import Path
 from .compile import compile_pathway
 from .errors import Diagnostic, PerimeterError, Severity
 from .facts import load_facts, load_measures
-from .load import Document, read_document, validate
+from .load import Document, gc_paused, read_document, validate
 from .model import FactFile, RuleFile
 from .pathway import Pathway
 from .sources import yaml_files
@@ -41,6 +41,11 @@ def classify(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
 def check(rule_paths: Iterable[str | Path] | None = None,
           fact_paths: Iterable[str | Path] | None = None) -> list[Diagnostic]:
     """Every finding in the rule files and the fact files, sorted by file and line."""
+    with gc_paused():
+        return _check(rule_paths, fact_paths)
+
+
+def _check(rule_paths, fact_paths) -> list[Diagnostic]:
     findings: list[Diagnostic] = []
     parsed: list[tuple[RuleFile, Document]] = []
     for path in _files(rule_paths, "rules", findings):

@@ -29,6 +29,9 @@ from .pathway import (
 from .sources import yaml_files
 from .suggest import did_you_mean
 
+MAX_STEPS = 50_000
+"""The most steps a rule set may have, over all its files."""
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -56,6 +59,7 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
 
 def compile_pathway(files: list[tuple[RuleFile, SourceMap]]) -> Pathway:
     """Check `files` as one rule set and build its graph, or raise CompileError."""
+    _check_size(files)
     diagnostics: list[Diagnostic] = []
     steps, conditions, goal = _collect(files, diagnostics)
     index = _unique_ids([*conditions, *steps, *([goal] if goal else [])], diagnostics)
@@ -72,6 +76,21 @@ def compile_pathway(files: list[tuple[RuleFile, SourceMap]]) -> Pathway:
         count = len(diagnostics)
         raise CompileError(f"{count} problem{'s' if count > 1 else ''} in the rule set", diagnostics=diagnostics)
     return _build(info, files, steps, conditions, goal, index, spectrum)
+
+
+def _check_size(files) -> None:
+    """Refuse a rule set over MAX_STEPS before any pass runs over it, naming the step past the limit."""
+    total = sum(len(rule_file.steps) for rule_file, _ in files)
+    if total <= MAX_STEPS:
+        return
+    seen = 0
+    for rule_file, source in files:
+        if seen + len(rule_file.steps) > MAX_STEPS:
+            message = f"{total:,} steps, over the {MAX_STEPS:,}-step limit"
+            raise CompileError(message, diagnostics=[source.diagnostic(
+                ("steps", MAX_STEPS - seen), "too-many-steps", message,
+                "split the pathway into smaller rule sets")])
+        seen += len(rule_file.steps)
 
 
 def _collect(files, diagnostics):

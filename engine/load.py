@@ -27,12 +27,15 @@ from .errors import Diagnostic, LoadError
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 2_000_000
+MAX_NODES = 5_000_000  # a realistic 50,000-step file (the step limit) holds ~3.5 million values
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # what PyYAML resolves a plain `=` to
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "timestamp")}
+_KIND_NAMES = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
 
 Path_ = tuple[Any, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -101,7 +104,7 @@ def parse(text: str, file: str) -> Document:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error, file) from None
+        raise _yaml_error(error, file, text) from None
     except yaml.reader.ReaderError as error:
         raise _reader_error(error, text, file) from None
     except yaml.YAMLError as error:
@@ -228,13 +231,24 @@ class _Builder:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        """Plain text as is; other scalars (numbers, booleans, dates) through PyYAML."""
-        if node.tag == _STR_TAG:
+        """Plain text as is; other scalars (numbers, booleans, dates) through PyYAML.
+
+        Other tags (`!!binary`, `!!set` on a scalar...) are refused, and a value
+        PyYAML's constructor chokes on (`2020-13-45` read as a date) is located.
+        """
+        if node.tag in (_STR_TAG, _VALUE_TAG):
             return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise self._error(node, f"unsupported tag {_short_tag(node.tag)}", "remove the tag")
         try:
             return self.loader.construct_object(node)
         except yaml.MarkedYAMLError as error:
             raise _yaml_error(error, self.file) from None
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            kind = _short_tag(node.tag)[2:]
+            detail = f": {error}" if kind == "timestamp" and isinstance(error, ValueError) else ""
+            raise self._error(node, f"'{node.value}' is not a valid {_KIND_NAMES.get(kind, kind)}{detail}",
+                              "quote it if it is meant as text") from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         if node.tag != _MAP_TAG:
@@ -261,23 +275,33 @@ class _Builder:
         return LoadError(message, diagnostics=[Diagnostic(self.file, line, col, "parse", message, hint)])
 
 
-def _yaml_error(error: yaml.MarkedYAMLError, file: str) -> LoadError:
+def _yaml_error(error: yaml.MarkedYAMLError, file: str, text: str = "") -> LoadError:
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = error.problem or error.context or "malformed YAML"
+    if "maximum nesting depth" in problem:  # libyaml's own cap (1,000 levels), well past ours
+        message = "nesting too deep"
+        return LoadError(message, diagnostics=[
+            Diagnostic(file, line, col, "parse", message, f"keep nesting under {MAX_DEPTH} levels")])
     if "could not determine a constructor" in str(error):
         tag = problem.rsplit(" ", 1)[-1].strip("'")  # "... for the tag 'tag:yaml.org,2002:...'"
         problem = f"unsupported tag {_short_tag(tag)}"
         return LoadError(problem, diagnostics=[Diagnostic(file, line, col, "parse", problem, "remove the tag")])
     return LoadError(problem, diagnostics=[
-        Diagnostic(file, line, col, "parse", f"malformed YAML: {problem}", _syntax_hint(error, line))])
+        Diagnostic(file, line, col, "parse", f"malformed YAML: {problem}", _syntax_hint(error, line, text))])
 
 
-def _syntax_hint(error: yaml.MarkedYAMLError, line: int) -> str:
+def _syntax_hint(error: yaml.MarkedYAMLError, line: int, text: str = "") -> str:
     """Point also at where the broken construct began: an unclosed bracket or quote
     is only noticed lines later, so the reported line alone misleads."""
+    mark = error.problem_mark
+    lines = text.split("\n", mark.line + 1) if mark else []
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line][:mark.column + 1]:
+        return "indent with spaces; YAML does not allow tabs for indentation"
+    if error.context and "single document" in error.context:
+        return "a file holds one YAML document; remove the '---' line and what follows, or merge them"
     start = error.context_mark
-    if not (error.context and start and start.line + 1 != line):
+    if not (error.context and error.context.startswith("while") and start and start.line + 1 != line):
         return "fix the YAML syntax"
     construct = re.sub(r"^while \w+ (an? )?", "", error.context)
     return f"fix the YAML syntax; check the {construct} that starts at line {start.line + 1}"
@@ -314,15 +338,15 @@ def _schema_diagnostic(source: SourceMap, error: dict[str, Any]) -> Diagnostic:
     if kind == "missing":
         return source.diagnostic(loc, "schema", f"missing field '{field}'", "add it")
     given = error.get("input")
-    shown = f"{_kind(given)} {given!r}" if not isinstance(given, (dict, list)) else _kind(given)
+    shown = f"{_kind(given)} {given!r}" if not isinstance(given, (dict, list, type(None))) else _kind(given)
     if len(shown) > 60:
-        shown = shown[:57] + "..."
+        shown = shown[:57] + (f"... ({len(given):,} characters)" if isinstance(given, str) else "...")
     return source.diagnostic(loc, "schema", f"{field}: {error['msg']}, given {shown}", _schema_hint(kind))
 
 
 def _schema_hint(kind: str) -> str:
     if kind == "string_pattern_mismatch":
-        return "an id starts with a letter, then letters, digits, _ . or -"
+        return "an id starts with a letter, then letters, digits, _ . or -, 64 characters at most"
     if kind == "string_too_short":
         return "write some text; it must not be empty"
     if kind.startswith("string"):

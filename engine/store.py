@@ -181,6 +181,9 @@ class StateFile:
             document = parse(read_text(self.path), str(self.path))
             if isinstance(document.data, dict):
                 version = document.data.get("format")
+                if isinstance(version, bool) or (isinstance(version, int) and version < min(MIGRATIONS)):
+                    raise StoreError(f"{self.path}: state format {version!r} is not one perimeter ever wrote",
+                                     hint=f"formats run from {min(MIGRATIONS)} to {FORMAT}; fix or move the file")
                 if isinstance(version, int) and version > FORMAT:
                     writer = document.data.get("written_by") or "a newer perimeter"
                     raise StoreError(
@@ -191,9 +194,8 @@ class StateFile:
                 self._read_format = version if isinstance(version, int) else FORMAT
             return validate(State, document)
         except LoadError as error:
-            first = error.diagnostics[0].render() if error.diagnostics else error.message
-            raise StoreError(f"cannot read the state file: {first}",
-                             hint="fix or move the file; it was left untouched") from None
+            first = error.diagnostics[0].render() if error.diagnostics else error.render()
+            raise StoreError(f"cannot read the state file (left untouched): {first}") from None
 
     def _write(self, state: State) -> None:
         text = yaml.safe_dump(state.model_dump(mode="json", exclude_defaults=False), sort_keys=False,

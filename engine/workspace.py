@@ -39,6 +39,8 @@ class Workspace:
         # Absolute, so the same files named from another folder are still the same baseline.
         self._baseline_files = [str(p.resolve()) for p in yaml_files(facts, "facts")] if (
             facts is not None or rules is None) else []
+        # Fact files are checked now, before any command takes the state's lock.
+        self.baseline = load_facts(self.pathway, facts) if self._baseline_files else ()
         self.measures = load_measures(self.pathway, facts) if self._baseline_files else ()
 
     @property
@@ -143,7 +145,7 @@ class Workspace:
     def _initial(self) -> State:
         """The state before anything is asserted: the baseline facts."""
         time = now()
-        baseline = load_facts(self.pathway, self._facts_arg) if self._baseline_files else ()
+        baseline = self.baseline
         facts = [StoredFact(id=f.id, attributes=f.attributes, source=f.source, citation=f.citation, time=time)
                  for f in baseline]
         files = ", ".join(self._baseline_files) or "no fact files"

@@ -52,13 +52,18 @@ def _done(path, rules, facts) -> set[str]:
 
 def test_killing_asserts_at_random_moments_never_breaks_the_state_or_loses_an_acknowledged_fact(world):
     command, path, rules, facts = world
+    # Kill within the span of a real run on this machine, whatever its load;
+    # every fourth run is left alone, so some writes surely finish.
+    started = time.perf_counter()
+    _start(command, "assert", "S40").communicate(timeout=HANG)
+    typical = time.perf_counter() - started
     rng = random.Random(2013)
-    acknowledged: set[str] = set()
+    acknowledged: set[str] = {"S40"}
     killed = 0
-    for i in range(1, 41):
+    for i in range(1, 40):
         process = _start(command, "assert", f"S{i}")
         try:
-            process.wait(timeout=rng.uniform(0.05, 0.9))
+            process.wait(timeout=HANG if i % 4 == 0 else rng.uniform(0.05, typical))
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             killed += 1
