@@ -34,7 +34,6 @@ class Workspace:
         self.pathway: Pathway = load_pathway(rules)
         self.mode = Mode(mode)
         self.store = StateFile(state or default_path())
-        self._rules_given = rules is not None
         self._facts_arg = facts
         # Absolute, so the same files named from another folder are still the same baseline.
         self._baseline_files = [str(p.resolve()) for p in yaml_files(facts, "facts")] if (
