@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 import engine
+from engine.files import write_atomically, write_hint
 from engine.workspace import Workspace
 
 from . import render
@@ -187,15 +188,12 @@ def spectrum(ctx: typer.Context, json_: bool = JSON,
 
 
 def _write_picture(path: Path, text: str) -> None:
-    """Write through a temporary file, so a failed write leaves no half picture."""
-    temporary = path.with_name(f".{path.name}.tmp")
+    """Written atomically, so a failed write leaves no half picture."""
     try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        write_atomically(path, text)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise UsageError(f"{path}: cannot write the output: {error.strerror or error}",
-                         hint="choose a writable path") from None
+                         hint=write_hint(error, "choose a writable path")) from None
 
 
 @app.command()

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import fcntl
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
@@ -26,6 +24,7 @@ import yaml
 from pydantic import Field
 
 from .errors import LoadError, PerimeterError
+from .files import write_atomically, write_hint
 from .load import Document, parse, read_text, validate
 from .model import Citation, Identifier, Strict, Text
 from .version import __version__
@@ -36,6 +35,7 @@ FORMAT = 2
 Format 2 added `written_by`, so a state file names the perimeter that wrote it."""
 
 WRITER = f"perimeter {__version__}"
+HEADER = "# perimeter state: the facts asserted, with their history. Edit with care.\n"
 
 
 class StoreError(PerimeterError):
@@ -200,21 +200,8 @@ class StateFile:
     def _write(self, state: State) -> None:
         text = yaml.safe_dump(state.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
                               allow_unicode=True, width=100)
-        folder = self.path.parent
         try:
-            fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write("# perimeter state: the facts asserted, with their history. Edit with care.\n")
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temporary, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-            _fsync_folder(folder)
+            write_atomically(self.path, HEADER + text)
         except OSError as error:
             raise StoreError(f"{self.path}: cannot write the state: {error.strerror or error}",
                              hint=_write_hint(error)) from None
@@ -250,19 +237,5 @@ class StateFile:
                              hint=_write_hint(error)) from None
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _write_hint(error: OSError) -> str:
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "the folder is not writable; choose another with --state or PERIMETER_STATE"
-    if error.errno == errno.ENOSPC:
-        return "the disk is full; free some space (the old state is intact)"
-    return "check the path given with --state"
+    return write_hint(error, "check the path given with --state", "choose another with --state or PERIMETER_STATE")

@@ -63,3 +63,12 @@ def test_what_if_reports_how_the_chart_moves():
     assert moves == [{"id": "us_mexico", "from": 8, "to": 13, "from_name": "Combined operations",
                       "to_name": moves[0]["to_name"]}]
     assert "US/Mexico moves from Combined operations" in json.loads(result.stdout)["summary"]
+
+
+def test_regression_a_picture_aimed_at_a_folder_or_the_root_is_one_line_exit_2(tmp_path):
+    # `--svg /` once ended in a traceback (Path('/') has no name to build a temporary beside).
+    for target in ("/", str(tmp_path)):
+        for command in (("spectrum", "--svg", target), ("graph", "--output", target)):
+            line = one_error_line(perimeter(*command), 2)
+            assert "that is a folder; name a file" in line
+    assert list(tmp_path.iterdir()) == [], "no temporary file left in the folder"
