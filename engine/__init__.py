@@ -23,7 +23,7 @@ from .errors import (
 )
 from .evaluation import Evaluation
 from .explain import Explanation, Reason, Support
-from .facts import Fact, load_facts, load_measures
+from .facts import Baseline, Fact, load_baseline, load_facts, load_measures
 from .model import Basis, Citation
 from .pathway import Kind, Mode, Pathway
 from .plan import Plan, PlanItem
@@ -36,6 +36,7 @@ from .version import __version__
 
 __all__ = [
     "AmbiguousTargetError",
+    "Baseline",
     "Basis",
     "Blocker",
     "Change",
@@ -71,6 +72,7 @@ __all__ = [
     "UnknownIdError",
     "Workspace",
     "compile_pathway",
+    "load_baseline",
     "load_facts",
     "load_measures",
     "json_schema",

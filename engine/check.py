@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .compile import compile_pathway
 from .errors import Diagnostic, PerimeterError, Severity
-from .facts import load_facts, load_measures
+from .facts import load_baseline
 from .load import Document, gc_paused, read_document, validate
 from .model import FactFile, RuleFile
 from .pathway import Pathway
@@ -65,8 +65,7 @@ def _check(rule_paths, fact_paths) -> list[Diagnostic]:
     facts = _files(fact_paths, "facts", findings) if fact_paths is not None or rule_paths is None else []
     for path in facts:
         try:
-            baseline |= {f.id for f in load_facts(pathway, path)}
-            load_measures(pathway, path)
+            baseline |= {f.id for f in load_baseline(pathway, path).facts}
         except PerimeterError as error:
             findings.extend(_as_diagnostics(error, str(path)))
     findings += _warnings(pathway, baseline)

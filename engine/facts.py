@@ -8,12 +8,13 @@ they are loaded for, so an unknown id fails with its line and a suggestion.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, LoadError, UnknownIdError
-from .load import read_document, validate
+from .load import gc_paused, read_document, validate
 from .model import Citation, FactFile, Measure
 from .pathway import Pathway
 from .sources import yaml_files
@@ -31,73 +32,94 @@ class Fact(BaseModel):
     citation: Citation | None = None
 
 
-def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None = None,
-              source: str | None = None, citation: Citation | None = None) -> Fact:
-    """A fact about the id `text` names (any case), checked against `pathway`."""
+def known_id(pathway: Pathway, text: str) -> str:
+    """The id `text` names (any case), or an UnknownIdError suggesting the closest ids."""
     canonical = pathway.canonical(text)
     if canonical is None:
         known = [*pathway.steps, *pathway.conditions]
         raise UnknownIdError(f"unknown step or condition '{text}'",
                              hint=did_you_mean(text, known) or "list the ids with `perimeter status`")
+    return canonical
+
+
+def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None = None,
+              source: str | None = None, citation: Citation | None = None) -> Fact:
+    """A fact about the id `text` names (any case), checked against `pathway`."""
+    canonical = known_id(pathway, text)
     if not pathway.assertable(canonical):
         raise UnknownIdError(f"'{canonical}' is derived from its preconditions and cannot be asserted",
                              hint="assert the steps it needs instead")
     return Fact(id=canonical, attributes=dict(attributes or {}), source=source, citation=citation)
 
 
-def load_facts(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None = None) -> tuple[Fact, ...]:
-    """Read fact files (a file, a folder, or several) for `pathway`.
+@dataclass(frozen=True)
+class Baseline:
+    """What fact files record: facts, and the spectrum measures in place."""
+
+    facts: tuple[Fact, ...]
+    measures: tuple[Measure, ...]
+
+
+def load_baseline(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None = None) -> Baseline:
+    """Read fact files (a file, a folder, or several) once, for `pathway`.
 
     With no argument, the 2013 baseline shipped with perimeter.  Every
     problem across the files is reported at once.
     """
     facts: dict[str, Fact] = {}
+    measures: list[Measure] = []
     diagnostics: list[Diagnostic] = []
-    for path in yaml_files(paths, "facts"):
-        document = read_document(path)
-        fact_file = validate(FactFile, document)
-        for i, entry in enumerate(fact_file.facts):
-            try:
-                fact = make_fact(pathway, entry.id, entry.attributes, entry.source, entry.citation)
-            except UnknownIdError as error:
-                diagnostics.append(document.source.diagnostic(
-                    ("facts", i, "id"), "unknown-id", error.message, error.hint))
-                continue
-            if fact.id in facts:
-                diagnostics.append(document.source.diagnostic(
-                    ("facts", i, "id"), "duplicate-fact", f"'{fact.id}' is stated twice", "keep one"))
-                continue
-            facts[fact.id] = fact
+    with gc_paused():
+        for path in yaml_files(paths, "facts"):
+            document = read_document(path)
+            fact_file = validate(FactFile, document)
+            _collect_facts(pathway, fact_file, document.source, facts, diagnostics)
+            measures += _checked_measures(pathway, fact_file, document.source, diagnostics)
     if diagnostics:
         raise LoadError("the fact files do not fit the rule set", diagnostics=diagnostics)
-    return tuple(facts.values())
+    return Baseline(tuple(facts.values()), tuple(measures))
+
+
+def load_facts(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None = None) -> tuple[Fact, ...]:
+    """The facts in fact files (with no argument, the shipped 2013 baseline)."""
+    return load_baseline(pathway, paths).facts
 
 
 def load_measures(pathway: Pathway, paths: str | Path | Iterable[str | Path] | None = None) -> tuple[Measure, ...]:
-    """The spectrum measures in fact files (with no argument, the shipped 2013 ones).
+    """The spectrum measures in fact files (with no argument, the shipped 2013 ones)."""
+    return load_baseline(pathway, paths).measures
 
-    Each names a relationship and a level of the rule set's spectrum.
-    """
-    measures: list[Measure] = []
-    diagnostics: list[Diagnostic] = []
+
+def _collect_facts(pathway, fact_file, source, facts: dict[str, Fact], diagnostics: list[Diagnostic]) -> None:
+    for i, entry in enumerate(fact_file.facts):
+        try:
+            fact = make_fact(pathway, entry.id, entry.attributes, entry.source, entry.citation)
+        except UnknownIdError as error:
+            diagnostics.append(source.diagnostic(("facts", i, "id"), "unknown-id", error.message, error.hint))
+            continue
+        if fact.id in facts:
+            diagnostics.append(source.diagnostic(
+                ("facts", i, "id"), "duplicate-fact", f"'{fact.id}' is stated twice", "keep one"))
+            continue
+        facts[fact.id] = fact
+
+
+def _checked_measures(pathway, fact_file, source, diagnostics: list[Diagnostic]) -> list[Measure]:
+    """Measures that name a relationship and a level of the rule set's spectrum."""
     spectrum = pathway.spectrum
-    for path in yaml_files(paths, "facts"):
-        document = read_document(path)
-        fact_file = validate(FactFile, document)
-        for i, measure in enumerate(fact_file.measures):
-            if spectrum is None:
-                diagnostics.append(document.source.diagnostic(
-                    ("measures", i), "no-spectrum", "measures given, but the rule set has no spectrum",
-                    "add a `spectrum:` to the rules, or remove the measures"))
-                break
-            known_levels = [level.id for level in spectrum.levels]
-            for field, known in (("relationship", list(spectrum.relationships)), ("level", known_levels)):
-                value = getattr(measure, field)
-                if value not in known:
-                    diagnostics.append(document.source.diagnostic(
-                        ("measures", i, field), "unknown-id", f"unknown {field} '{value}'",
-                        did_you_mean(value, known) or f"use one of the spectrum's {field} ids"))
-            measures.append(measure)
-    if diagnostics:
-        raise LoadError("the measures do not fit the spectrum", diagnostics=diagnostics)
-    return tuple(measures)
+    if fact_file.measures and spectrum is None:
+        diagnostics.append(source.diagnostic(
+            ("measures", 0), "no-spectrum", "measures given, but the rule set has no spectrum",
+            "add a `spectrum:` to the rules, or remove the measures"))
+        return []
+    if spectrum is None:
+        return []
+    known = {"relationship": list(spectrum.relationships), "level": [level.id for level in spectrum.levels]}
+    for i, measure in enumerate(fact_file.measures):
+        for field, ids in known.items():
+            value = getattr(measure, field)
+            if value not in ids:
+                diagnostics.append(source.diagnostic(
+                    ("measures", i, field), "unknown-id", f"unknown {field} '{value}'",
+                    did_you_mean(value, ids) or f"use one of the spectrum's {field} ids"))
+    return list(fact_file.measures)

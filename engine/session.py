@@ -20,7 +20,7 @@ from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatu
 from .errors import EvaluationError, RefusedError
 from .evaluation import Evaluation, Evaluator
 from .explain import Explanation, explain
-from .facts import Fact, load_facts, load_measures, make_fact
+from .facts import Fact, known_id, load_baseline, make_fact
 from .model import Citation, Measure
 from .pathway import Mode, Pathway
 from .plan import Plan, plan
@@ -134,7 +134,7 @@ class Engine:
 
     def status(self, id_: str) -> StepStatus | ConditionStatus:
         """Where one step, condition or the goal stands (`id_` in any case)."""
-        canonical = self._canonical(id_)
+        canonical = known_id(self.pathway, id_)
         if canonical in self.pathway.steps:
             return step_status(self.pathway, self.mode, self._evaluator.evaluation((canonical,)), self._facts,
                                canonical)
@@ -275,16 +275,12 @@ class Engine:
                 self._facts[fact.id] = fact
 
     def _held(self, id_: str) -> Fact:
-        canonical = self._canonical(id_)
+        canonical = known_id(self.pathway, id_)
         if canonical not in self._facts:
             raise RefusedError(f"'{canonical}' is not recorded, so there is nothing to retract",
                                hint="see the recorded facts with `perimeter status`")
         return self._facts[canonical]
 
-    def _canonical(self, id_: str) -> str:
-        if self.pathway.canonical(id_) is None:
-            make_fact(self.pathway, id_)  # raises UnknownIdError with a suggestion
-        return self.pathway.canonical(id_)  # type: ignore[return-value]
 
     def _standing(self) -> dict[str, tuple[str, tuple[str, ...]]]:
         """Each id's state and the ids blocking it, to tell what a change moved."""
@@ -381,7 +377,7 @@ def open_engine(rules: str | Path | Iterable[str | Path] | None = None,
     shipped baseline belongs to the shipped rules).
     """
     pathway = load_pathway(rules)
-    with_facts = facts is not None or rules is None
-    initial = load_facts(pathway, facts) if with_facts else ()
-    measures = load_measures(pathway, facts) if with_facts else ()
-    return Engine(pathway, initial, mode=mode, backend=backend, measures=measures)
+    if facts is None and rules is not None:
+        return Engine(pathway, (), mode=mode, backend=backend)
+    baseline = load_baseline(pathway, facts)
+    return Engine(pathway, baseline.facts, mode=mode, backend=backend, measures=baseline.measures)

@@ -12,16 +12,14 @@ from pathlib import Path
 
 from .compile import load_pathway
 from .conclusions import Conclusions, State as StepState
-from .errors import UnknownIdError
 from .explain import Explanation
-from .facts import Fact, load_facts, load_measures
+from .facts import Baseline, Fact, known_id, load_baseline
 from .pathway import ConditionRule, Mode, Pathway, StepRule
 from .plan import Plan
 from .session import Change, Engine, FactChange
 from .spectrum import Chart, RelationshipAnswer
 from .sources import yaml_files
 from .store import Entry, RuleSetRef, State, StateFile, StoredFact, StoreError, default_path, now
-from .suggest import did_you_mean
 
 PathArg = str | Path | Iterable[str | Path] | None
 
@@ -39,8 +37,8 @@ class Workspace:
         self._baseline_files = [str(p.resolve()) for p in yaml_files(facts, "facts")] if (
             facts is not None or rules is None) else []
         # Fact files are checked now, before any command takes the state's lock.
-        self.baseline = load_facts(self.pathway, facts) if self._baseline_files else ()
-        self.measures = load_measures(self.pathway, facts) if self._baseline_files else ()
+        baseline = load_baseline(self.pathway, facts) if self._baseline_files else Baseline((), ())
+        self.baseline, self.measures = baseline.facts, baseline.measures
 
     @property
     def state_path(self) -> Path:
@@ -78,11 +76,7 @@ class Workspace:
 
     def describe(self, id_: str) -> StepRule | ConditionRule:
         """The rule behind an id: title, aliases, preconditions with basis and citation."""
-        canonical = self.pathway.canonical(id_)
-        if canonical is None:
-            raise UnknownIdError(f"unknown step or condition '{id_}'",
-                                 hint=did_you_mean(id_, [*self.pathway.steps, *self.pathway.conditions])
-                                 or "list the ids with `perimeter status`")
+        canonical = known_id(self.pathway, id_)
         return self.pathway.steps.get(canonical) or self.pathway.conditions[canonical]
 
     def history(self) -> list[Entry]:
