@@ -157,6 +157,7 @@ class StateFile:
                 if current is not None and self._read_format < FORMAT:
                     self._copy_aside(f"format{self._read_format}.bak")
                 self._write(box[-1])
+                self._sweep_leftovers()
 
     def backup(self) -> Path | None:
         """Copy the current file aside (before a reset); the copy's path, or None."""
@@ -164,6 +165,16 @@ class StateFile:
             return None
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         return self._copy_aside(f"{stamp}.bak")
+
+    def _sweep_leftovers(self) -> None:
+        """Delete temporary files of writers that were killed mid-write.
+
+        Only a writer holding the exclusive lock calls this, so no live writer
+        owns any of them.
+        """
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def _copy_aside(self, suffix: str) -> Path:
         target = self.path.with_name(f"{self.path.name}.{suffix}")

@@ -74,6 +74,8 @@ def test_killing_asserts_at_random_moments_never_breaks_the_state_or_loses_an_ac
         assert acknowledged <= done, f"lost {acknowledged - done}"
         assert not list(path.parent.glob(".state.yaml.*.tmp")) or process.returncode != 0
     assert killed and acknowledged, "the kills must land both before and after some writes finished"
+    subprocess.run([*command, "assert", "S39"], capture_output=True, timeout=HANG, env=subprocess_env())
+    assert not list(path.parent.glob(".state.yaml.*.tmp")), "the next write sweeps up killed writers' leftovers"
     assert yaml.safe_load(path.read_text())["format"] == 2
 
 

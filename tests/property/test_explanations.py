@@ -29,17 +29,19 @@ def _pathways(data, paper):
     return data.draw(st.one_of(rule_sets(), st.just(paper)))
 
 
-def _targets(pathway):
-    return [*pathway.steps, *pathway.conditions]
+def _scene(data, paper, targets):
+    """A rule set, a mode, an engine in some state, and a target drawn from `targets(pathway)`."""
+    pathway = _pathways(data, paper)
+    mode = data.draw(st.sampled_from(list(Mode)))
+    engine = _engine_in_some_state(data, pathway, mode)
+    return pathway, mode, engine, data.draw(st.sampled_from(targets(pathway)))
 
 
 @budget(150)
 @given(data=st.data())
 def test_making_the_missing_preconditions_true_makes_the_target_eligible(data, paper):
-    pathway = _pathways(data, paper)
-    mode = data.draw(st.sampled_from(list(Mode)))
-    with _engine_in_some_state(data, pathway, mode) as engine:
-        target = data.draw(st.sampled_from(list(pathway.steps)))
+    pathway, _, engine, target = _scene(data, paper, lambda p: list(p.steps))
+    with engine:
         answer = engine.explain(target)
         if answer.state != "blocked":
             return
@@ -55,10 +57,8 @@ def test_making_the_missing_preconditions_true_makes_the_target_eligible(data, p
 @budget(150)
 @given(data=st.data())
 def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
-    pathway = _pathways(data, paper)
-    mode = data.draw(st.sampled_from(list(Mode)))
-    with _engine_in_some_state(data, pathway, mode) as engine:
-        target = data.draw(st.sampled_from(_targets(pathway)))
+    pathway, mode, engine, target = _scene(data, paper, lambda p: [*p.steps, *p.conditions])
+    with engine:
         holds = engine.evaluation().holds
         plan = engine.plan(target)
         if target in holds:
