@@ -1,1 +1,1 @@
-"""perimeter's command line: a thin shell over the `engine` library."""
+"""perimeter's command line: a thin shell over the `perimeter` library."""

@@ -6,7 +6,7 @@ of that fact.
 
 from __future__ import annotations
 
-from engine import FactChange, PerimeterError
+from perimeter import FactChange, PerimeterError
 
 
 class UsageError(PerimeterError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from engine import Conclusions, Pathway, PerimeterError
+from perimeter import Conclusions, Pathway, PerimeterError
 
 FILL = {"done": "#b7e1a1", "eligible": "#a9d6f5", "blocked": "#fce8a6", "violated": "#f5a9a9",
         "holds": "#b7e1a1", "absent": "#fce8a6"}

@@ -13,9 +13,9 @@ from typing import Optional
 
 import typer
 
-import engine
-from engine.files import write_atomically, write_hint
-from engine.workspace import Workspace
+import perimeter
+from perimeter.files import write_atomically, write_hint
+from perimeter.workspace import Workspace
 
 from . import render
 from .facts_args import UsageError, parse_facts
@@ -42,7 +42,7 @@ def _complete_facts(ctx: typer.Context, incomplete: str) -> list[str]:
 def _ids_starting(ctx: typer.Context, incomplete: str, facts_only: bool) -> list[str]:
     try:
         root = ctx.find_root()
-        pathway = engine.load_pathway(root.params.get("rules") or None)
+        pathway = perimeter.load_pathway(root.params.get("rules") or None)
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
     ids = [i for i in (*pathway.steps, *pathway.conditions) if not facts_only or pathway.assertable(i)]
@@ -51,7 +51,7 @@ def _ids_starting(ctx: typer.Context, incomplete: str, facts_only: bool) -> list
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"perimeter {engine.__version__}")
+        typer.echo(f"perimeter {perimeter.__version__}")
         raise typer.Exit()
 
 
@@ -69,14 +69,14 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     ctx.obj = Options(state, rules or None, facts or None,
-                      engine.Mode.STATED if stated_only else engine.Mode.IMPLIED)
+                      perimeter.Mode.STATED if stated_only else perimeter.Mode.IMPLIED)
 
 
 class Options:
     """The global options, for the commands that need more than a workspace."""
 
     def __init__(self, state: Optional[Path], rules: Optional[list[Path]], facts: Optional[list[Path]],
-                 mode: engine.Mode):
+                 mode: perimeter.Mode):
         self.state, self.rules, self.facts, self.mode = state, rules, facts, mode
 
     def workspace(self) -> Workspace:
@@ -106,7 +106,7 @@ def status(ctx: typer.Context, json_: bool = JSON) -> None:
 def next_(ctx: typer.Context, json_: bool = JSON) -> None:
     """The steps that can be taken now, in the paper's order."""
     conclusions = _workspace(ctx).conclusions()
-    ids = conclusions.by_state(engine.State.ELIGIBLE)
+    ids = conclusions.by_state(perimeter.State.ELIGIBLE)
     _echo(render.next_json(conclusions, ids) if json_ else render.next_text(conclusions, ids))
 
 
@@ -203,7 +203,7 @@ def check(ctx: typer.Context,
           strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
           json_: bool = JSON) -> None:
     """Validate rule and fact files without evaluating anything: every finding, sorted."""
-    from engine.check import check as check_files, classify
+    from perimeter.check import check as check_files, classify
 
     options: Options = ctx.obj
     if files:
@@ -239,7 +239,7 @@ def graph(ctx: typer.Context,
 @app.command()
 def schema() -> None:
     """The JSON Schema of rule and fact files, for editors."""
-    _echo(render.dumps(engine.json_schema()))
+    _echo(render.dumps(perimeter.json_schema()))
 
 
 @app.command()
@@ -247,7 +247,7 @@ def bench(steps: Optional[list[int]] = typer.Option(None, "--steps", metavar="N"
                                                    help="Pathway size; repeat for several (default: 100, 1000, 10000)."),
           json_: bool = JSON) -> None:
     """Time generated pathways through loading, evaluation, changes, why and plan."""
-    from engine import bench as benchmark
+    from perimeter import bench as benchmark
 
     sizes = tuple(steps) if steps else benchmark.SIZES
     if any(n < 2 for n in sizes):
@@ -276,7 +276,7 @@ def run(argv: list[str] | None = None) -> None:
     """Console entry point: errors become one line on stderr and an exit code."""
     try:
         result = app(args=argv, prog_name="perimeter", standalone_mode=False)
-    except engine.PerimeterError as error:
+    except perimeter.PerimeterError as error:
         _fail(error)
     except typer.Abort:
         typer.echo("perimeter: aborted", err=True)
@@ -292,10 +292,10 @@ def run(argv: list[str] | None = None) -> None:
     raise SystemExit(result if isinstance(result, int) else 0)
 
 
-def _fail(error: engine.PerimeterError) -> None:
+def _fail(error: perimeter.PerimeterError) -> None:
     # Located problems print as `file:line:col: ...` so editors can jump to them.
     typer.echo(error.render() if error.diagnostics else f"perimeter: {error.render()}", err=True)
-    raise SystemExit(1 if isinstance(error, engine.RefusedError) else 2)
+    raise SystemExit(1 if isinstance(error, perimeter.RefusedError) else 2)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ from typing import Any
 
 import typer
 
-from engine import Change, Chart, Conclusions, Explanation, Plan, Reason, RelationshipAnswer
-from engine.store import Entry
+from perimeter import Change, Chart, Conclusions, Explanation, Plan, Reason, RelationshipAnswer
+from perimeter.store import Entry
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}

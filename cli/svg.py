@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from engine import Chart
+from perimeter import Chart
 
 _COLUMN = 58
 _LEFT = 190

@@ -1,6 +1,6 @@
-"""perimeter's engine: the paper's pathway (or yours) as rules, facts in, conclusions out.
+"""perimeter: the paper's pathway (or yours) as rules, facts in, conclusions out.
 
-    >>> from engine import open_engine
+    >>> from perimeter import open_engine
     >>> with open_engine() as pathway:        # the paper's rules, 2013 baseline
     ...     pathway.status("A4").state.value
     'blocked'

@@ -1,6 +1,6 @@
 """A benchmark: generated pathways of N steps, timed through every stage.
 
-Each size runs in a process of its own (`python -m engine.bench N`), so its
+Each size runs in a process of its own (`python -m perimeter.bench N`), so its
 peak memory is its own.  The generated rule files have the shape of real
 ones (titles, actors, sectors, preconditions with basis and citation), and
 two floors are measured beside the engine: PyYAML's C loader reading the
@@ -125,13 +125,13 @@ def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013) -> list[BenchRun]:
     """Each size in a fresh process, so peak memory is measured per size."""
     runs = []
     for steps in sizes:
-        result = subprocess.run([sys.executable, "-m", "engine.bench", str(steps), str(seed)],
+        result = subprocess.run([sys.executable, "-m", "perimeter.bench", str(steps), str(seed)],
                                 capture_output=True, text=True, timeout=3600)
         if result.returncode != 0:
             from .errors import EvaluationError
 
             raise EvaluationError(f"the benchmark at {steps} steps failed: {result.stderr.strip()[-300:]}",
-                                  hint="run `python -m engine.bench N` to see it")
+                                  hint="run `python -m perimeter.bench N` to see it")
         runs.append(BenchRun.model_validate_json(result.stdout.strip().splitlines()[-1]))
     return runs
 

@@ -41,8 +41,35 @@ from .evaluation import Evaluation
 from .facts import Fact
 from .pathway import Mode, Pathway
 
-try:  # Python 3.13 builds durable-rules but cannot import it.
-    from durable import engine as _durable
+
+
+def _import_durable() -> Any:
+    """durable-rules' engine module, with the C shim loaded where it is needed.
+
+    durable-rules 2.0.28 builds on Python 3.13 but its C core calls
+    `PyEval_CallObject`, which 3.13 removed: the import fails naming that
+    symbol. perimeter ships the function in its own `_durable_shim` extension;
+    loaded with RTLD_GLOBAL, it lets the core resolve the symbol, and the
+    import is tried again. Where the import works, the shim is never loaded.
+    """
+    try:
+        from durable import engine
+    except ImportError as error:
+        if "PyEval_CallObject" not in str(error):
+            raise
+        import ctypes
+        import importlib.util
+
+        spec = importlib.util.find_spec(f"{__package__}._durable_shim")
+        if spec is None or spec.origin is None:
+            raise
+        ctypes.CDLL(spec.origin, mode=ctypes.RTLD_GLOBAL)
+        from durable import engine
+    return engine
+
+
+try:
+    _durable = _import_durable()
 except ImportError as _error:  # pragma: no cover - depends on the interpreter
     _durable = None
     _IMPORT_ERROR = str(_error)

@@ -1,10 +1,10 @@
 """What an evaluator concludes, and the interface every evaluator offers.
 
 Two evaluators implement `Evaluator`: the durable-rules adapter
-(`engine.evaluate`), which the product runs on, and the plain reference
-(`engine.reference`), which tests hold it to.  Both produce the same raw
+(`perimeter.evaluate`), which the product runs on, and the plain reference
+(`perimeter.reference`), which tests hold it to.  Both produce the same raw
 `Evaluation`; turning that into step states is shared, pure code
-(`engine.conclusions`), so a disagreement is always an evaluator's fault.
+(`perimeter.conclusions`), so a disagreement is always an evaluator's fault.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ These models are the contract between authors and the engine: anything a rule
 file says must fit them, and unknown keys are rejected so that a misspelt field
 is an error rather than a silently ignored intention.  They describe *what the
 file says*; whether the references between entries make sense is the
-compiler's job (`engine.compile`).
+compiler's job (`perimeter.compile`).
 """
 
 from __future__ import annotations

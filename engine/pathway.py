@@ -139,7 +139,7 @@ class SpectrumRules:
 
 @dataclass(frozen=True, eq=False)
 class Pathway:
-    """A checked rule set.  Build it with `engine.compile.compile_pathway`.
+    """A checked rule set.  Build it with `perimeter.compile.compile_pathway`.
 
     `steps` keeps file order (the author's order) and includes the goal last.
     `fingerprint` identifies the rule set's content, so stored state can

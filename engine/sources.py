@@ -1,8 +1,9 @@
 """Where rule and fact files are found: given paths, or the ones shipped.
 
 The shipped `rules/` and `facts/` folders sit at the top of a source checkout
-and are installed inside the `engine` package (see pyproject.toml), so the
-default pathway is found after a plain `pip install .` from any directory.
+and are installed as `perimeter/data/rules` and `perimeter/data/facts` (see
+pyproject.toml), so the default pathway is found after a plain `pip install .`
+from any directory.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _HERE = Path(__file__).resolve().parent
 
 def shipped_dir(kind: str) -> Path:
     """The shipped folder `kind` ("rules" or "facts"), installed or in a checkout."""
-    for candidate in (_HERE / kind, _HERE.parent / kind):
+    for candidate in (_HERE / "data" / kind, _HERE.parent / kind):
         if candidate.is_dir() and any(candidate.glob("*.yaml")):
             return candidate
     raise LoadError(f"the shipped {kind}/ folder is missing", hint="reinstall perimeter")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from engine import Engine, Mode, load_facts, load_pathway
+from perimeter import Engine, Mode, load_facts, load_pathway
 
 # Two hypothesis profiles: `ci` (the default, a few minutes in all) and
 # `thorough` (twenty times the examples), chosen with HYPOTHESIS_PROFILE.

@@ -31,7 +31,7 @@ def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def perimeter(*args: str, env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
     """The command as a user runs it, in a separate process."""
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "perimeter", *args], capture_output=True, text=True,
                           cwd=cwd, env=subprocess_env(env), timeout=120)
 
 
@@ -48,7 +48,7 @@ def invoke(*args: str, env: dict[str, str] | None = None):
     """The app in-process; a command that answered must not have raised."""
     from typer.testing import CliRunner
 
-    from cli.main import app
+    from perimeter.cli.main import app
 
     result = CliRunner().invoke(app, list(args), env=env)
     if result.exit_code == 0:

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from perimeter.cli.main import app
 from clitools import state  # noqa: F401 - state is an autouse fixture
-from engine.check import check
+from perimeter.check import check
 
 runner = CliRunner()
 CITE = "{section: s, quote: q}"
@@ -137,7 +137,7 @@ def test_svg_through_graphviz_is_well_formed(tmp_path):
 
 
 def test_svg_without_graphviz_says_how_to_install_it(monkeypatch):
-    from cli import graph
+    from perimeter.cli import graph
 
     monkeypatch.setattr(graph.shutil, "which", lambda name: None)
     with pytest.raises(graph.GraphvizMissing) as missing:

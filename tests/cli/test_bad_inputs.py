@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from clitools import state, subprocess_env  # noqa: F401 - state is an autouse fixture
-import engine.compile as compiling
-from engine import CompileError, LoadError, load, load_pathway
+import perimeter.compile as compiling
+from perimeter import CompileError, LoadError, load, load_pathway
 
 CORPUS = Path(__file__).resolve().parents[1] / "cases" / "bad"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
@@ -153,7 +153,7 @@ def command_line(case: dict, role: str, fed: Path, tmp_path: Path) -> list[str]:
 def perimeter(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     """The command as a user runs it (as clitools.perimeter), with a timeout that only catches hangs."""
     try:
-        return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "perimeter", *args], capture_output=True, text=True,
                               cwd=cwd, env=subprocess_env(), timeout=HANG)
     except subprocess.TimeoutExpired:
         pytest.fail(f"perimeter {' '.join(args)} did not finish within {HANG} s: a hang")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from clitools import perimeter, state  # noqa: F401 - state is an autouse fixture
-from engine import load_pathway
-from engine.bench import BenchRun, _deepest, generate
+from perimeter import load_pathway
+from perimeter.bench import BenchRun, _deepest, generate
 
 FIELDS = {"steps", "load_s", "parse_floor_s", "evaluate_s", "assert_ms", "retract_ms", "why_ms", "plan_ms",
           "peak_mb", "reference_s"}

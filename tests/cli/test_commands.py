@@ -16,7 +16,7 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from cli.main import _complete_ids, app
+from perimeter.cli.main import _complete_ids, app
 from clitools import answer, invoke, one_error_line, perimeter, state, states  # noqa: F401 - state: autouse fixture
 
 runner = CliRunner()
@@ -523,7 +523,7 @@ def test_history_marks_forced_only_what_went_in_violated():
 
 
 def test_fact_completion_never_offers_the_derived_goal():
-    from cli.main import _complete_facts
+    from perimeter.cli.main import _complete_facts
 
     class Root:
         params: dict = {}

@@ -37,7 +37,7 @@ def setup(tmp_path, monkeypatch):
     facts = tmp_path / "facts.yaml"
     facts.write_text("facts: []\n")
     state = tmp_path / "state" / "state.yaml"
-    command = [sys.executable, "-m", "cli.main", "--state", str(state), "--rules", str(rules), "--facts", str(facts)]
+    command = [sys.executable, "-m", "perimeter", "--state", str(state), "--rules", str(rules), "--facts", str(facts)]
     return command, state
 
 

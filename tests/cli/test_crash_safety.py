@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from clitools import perimeter, state, subprocess_env  # noqa: F401 - state is an autouse fixture
-from engine.store import StoreError
-from engine.workspace import Workspace
+from perimeter.store import StoreError
+from perimeter.workspace import Workspace
 
 HANG = 120
 
@@ -36,7 +36,7 @@ def world(tmp_path):
     facts = tmp_path / "facts.yaml"
     facts.write_text("facts: []\n")
     path = tmp_path / "shared" / "state.yaml"
-    command = [sys.executable, "-m", "cli.main", "--state", str(path), "--rules", str(rules), "--facts", str(facts)]
+    command = [sys.executable, "-m", "perimeter", "--state", str(path), "--rules", str(rules), "--facts", str(facts)]
     return command, path, rules, facts
 
 
@@ -82,7 +82,7 @@ def test_killing_asserts_at_random_moments_never_breaks_the_state_or_loses_an_ac
 def test_writers_asserting_and_retracting_at_once_lose_no_update_and_readers_never_see_half_a_file(world):
     command, path, rules, facts = world
     seed = Workspace(path, rules, facts)
-    from engine import FactChange
+    from perimeter import FactChange
 
     seed.apply([FactChange("assert", f"S{i}") for i in range(21, 31)])
     writers = [_start(command, "assert", f"S{i}") for i in range(1, 11)]
@@ -129,7 +129,7 @@ def test_a_state_folder_that_cannot_be_written_is_a_clear_error_and_nothing_chan
     import os
     import tempfile
 
-    from engine import FactChange
+    from perimeter import FactChange
 
     _, path, rules, facts = world
     Workspace(path, rules, facts).apply([FactChange("assert", "S1")])

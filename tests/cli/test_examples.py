@@ -7,7 +7,7 @@ underscores, its goal is not called `goal`, and it has no spectrum.  Every
 command here runs with `--rules` and `--facts` pointing at it.
 
 The folder is found through `shipped_dir`, so these tests run both from the
-checkout and against an installed package (where it is engine/rules/examples/).
+checkout and against an installed package (where it is perimeter/data/rules/examples/).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import yaml
 from typer.testing import CliRunner
 
 from clitools import answer, invoke, one_error_line, perimeter, state, states  # noqa: F401 - state is an autouse fixture
-from engine import Mode, load_facts, load_pathway
-from engine.sources import shipped_dir
+from perimeter import Mode, load_facts, load_pathway
+from perimeter.sources import shipped_dir
 
 EXAMPLE = shipped_dir("rules") / "examples" / "wildfire"
 RULES = EXAMPLE / "rules.yaml"

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from perimeter.cli.main import app
 from clitools import perimeter, state  # noqa: F401 - state is an autouse fixture
 
 runner = CliRunner()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from engine import compile_pathway
-from engine.load import SourceMap
-from engine.model import RuleFile
+from perimeter import compile_pathway
+from perimeter.load import SourceMap
+from perimeter.model import RuleFile
 
 CITATION = {"section": "generated", "quote": "generated for a property test"}
 PLACES = ["here", "there", "elsewhere"]

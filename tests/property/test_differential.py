@@ -10,9 +10,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Engine, Fact, Mode, RefusedError
-from engine.evaluate import DurableEvaluator
-from engine.reference import ReferenceEvaluator
+from perimeter import Engine, Fact, Mode, RefusedError
+from perimeter.evaluate import DurableEvaluator
+from perimeter.reference import ReferenceEvaluator
 
 from conftest import budget
 from strategies import events, rule_sets

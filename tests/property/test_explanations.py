@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Engine, FactChange, Mode, RefusedError, State
+from perimeter import Engine, FactChange, Mode, RefusedError, State
 
 from conftest import budget
 from strategies import events, rule_sets

@@ -9,10 +9,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import PerimeterError, load_facts, load_pathway
-from engine.compile import compile_pathway
-from engine.load import parse, validate
-from engine.model import RuleFile
+from perimeter import PerimeterError, load_facts, load_pathway
+from perimeter.compile import compile_pathway
+from perimeter.load import parse, validate
+from perimeter.model import RuleFile
 
 from conftest import REPO, budget
 

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Engine, Mode, RefusedError, State
+from perimeter import Engine, Mode, RefusedError, State
 
 from conftest import budget
 from strategies import events, rule_sets

@@ -17,8 +17,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine import Engine, FactChange, Fact, RefusedError, load_facts, load_pathway
-from engine.workspace import Workspace
+from perimeter import Engine, FactChange, Fact, RefusedError, load_facts, load_pathway
+from perimeter.workspace import Workspace
 
 from conftest import budget
 

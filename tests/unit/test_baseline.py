@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine import Mode, State
+from perimeter import Mode, State
 
 
 def test_no_step_is_done_and_vetting_does_not_hold(engine_2013, baseline, paper):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import AmbiguousTargetError, FactChange, State, UnknownIdError
+from perimeter import AmbiguousTargetError, FactChange, State, UnknownIdError
 
 
 def _walk(reasons):

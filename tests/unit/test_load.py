@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import load
-from engine.compile import load_pathway
-from engine.errors import Diagnostic, LoadError, PerimeterError
-from engine.load import parse, read_document, validate
-from engine.model import RuleFile
+from perimeter import load
+from perimeter.compile import load_pathway
+from perimeter.errors import Diagnostic, LoadError, PerimeterError
+from perimeter.load import parse, read_document, validate
+from perimeter.model import RuleFile
 
 VALID = """\
     pathway: {id: demo, title: Demo pathway}

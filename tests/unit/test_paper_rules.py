@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Basis, Kind
+from perimeter import Basis, Kind
 
 STATED = [
     ("A3", "A1"), ("A3", "A2"), ("A4", "A3"), ("A6", "A4"), ("B4", "B2"), ("B5", "B3"), ("B7", "B4"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine import Mode, State
+from perimeter import Mode, State
 
 
 def test_the_plan_for_a7_is_the_defense_chain_in_order(engine_2013):

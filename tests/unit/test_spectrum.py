@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from engine import CompileError, FactChange, LoadError, load_measures, load_pathway
-from engine.resolve import resolve_relationship
+from perimeter import CompileError, FactChange, LoadError, load_measures, load_pathway
+from perimeter.resolve import resolve_relationship
 
 CITE = "{section: s, quote: q}"
 RULES = f"""\
@@ -123,7 +123,7 @@ def test_measures_naming_unknown_levels_are_located(tmp_path):
 
 
 def test_the_svg_is_well_formed_and_draws_one_bar_per_relationship(small):
-    from cli.svg import chart_svg
+    from perimeter.cli.svg import chart_svg
 
     chart = small.chart()
     root = ElementTree.fromstring(chart_svg(chart))
