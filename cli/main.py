@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 import perimeter
-from perimeter.files import write_atomically, write_hint
-from perimeter.workspace import Workspace
+import typer
+from perimeter.files.write import write_atomically, write_hint
+from perimeter.state.workspace import Workspace
 
 from . import render
 from .facts_args import UsageError, parse_facts
@@ -203,7 +202,8 @@ def check(ctx: typer.Context,
           strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
           json_: bool = JSON) -> None:
     """Validate rule and fact files without evaluating anything: every finding, sorted."""
-    from perimeter.check import check as check_files, classify
+    from perimeter.pathway.check import check as check_files
+    from perimeter.pathway.check import classify
 
     options: Options = ctx.obj
     if files:

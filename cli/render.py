@@ -9,9 +9,16 @@ import sys
 from typing import Any
 
 import typer
-
-from perimeter import Change, Chart, Conclusions, Explanation, Plan, Reason, RelationshipAnswer
-from perimeter.store import Entry
+from perimeter import (
+    Change,
+    Chart,
+    Conclusions,
+    Explanation,
+    Plan,
+    Reason,
+    RelationshipAnswer,
+)
+from perimeter.state.store import Entry
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}

@@ -9,30 +9,49 @@ Everything a program needs is importable from here; the modules behind it
 are free to change.
 """
 
-from .compile import compile_pathway, load_pathway
-from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatus
-from .errors import (
+from perimeter.answers.explain import Explanation, Reason, Support
+from perimeter.answers.plan import Plan, PlanItem
+from perimeter.answers.spectrum import (
+    Chart,
+    ChartMove,
+    MeasureStatus,
+    RelationshipAnswer,
+    Standing,
+)
+from perimeter.answers.status import (
+    Blocker,
+    Conclusions,
+    ConditionStatus,
+    State,
+    StepStatus,
+)
+from perimeter.backends.protocol import Evaluation
+from perimeter.engine import Change, Engine, FactChange, Transition, open_engine
+from perimeter.errors import (
     AmbiguousTargetError,
     CompileError,
     Diagnostic,
     EvaluationError,
+    FactError,
     LoadError,
     PerimeterError,
     RefusedError,
+    StoreError,
     UnknownIdError,
 )
-from .evaluation import Evaluation
-from .explain import Explanation, Reason, Support
-from .facts import Baseline, Fact, load_baseline, load_facts, load_measures
-from .model import Basis, Citation
-from .pathway import Kind, Mode, Pathway
-from .plan import Plan, PlanItem
-from .schema import json_schema
-from .session import Change, Engine, FactChange, Transition, open_engine
-from .spectrum import Chart, ChartMove, MeasureStatus, RelationshipAnswer, Standing
-from .workspace import Workspace
-
-from .version import __version__
+from perimeter.pathway.compile import compile_pathway, load_pathway
+from perimeter.pathway.compiled import Kind, Mode, Pathway
+from perimeter.pathway.facts import (
+    Baseline,
+    Fact,
+    load_baseline,
+    load_facts,
+    load_measures,
+)
+from perimeter.pathway.model import Basis, Citation, Fact
+from perimeter.pathway.schema import json_schema
+from perimeter.state.workspace import Workspace
+from perimeter.version import __version__
 
 __all__ = [
     "AmbiguousTargetError",
@@ -53,6 +72,7 @@ __all__ = [
     "Explanation",
     "Fact",
     "FactChange",
+    "FactError",
     "Kind",
     "LoadError",
     "MeasureStatus",
@@ -65,6 +85,7 @@ __all__ = [
     "RefusedError",
     "RelationshipAnswer",
     "State",
+    "StoreError",
     "Standing",
     "StepStatus",
     "Support",

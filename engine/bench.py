@@ -65,9 +65,9 @@ def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
 
 def measure(steps: int, seed: int = 2013) -> BenchRun:
     """Every figure for one size, in this process."""
-    from .compile import load_pathway
-    from .reference import ReferenceEvaluator
-    from .session import Engine
+    from perimeter.backends.reference import ReferenceEvaluator
+    from perimeter.engine import Engine
+    from perimeter.pathway.compile import load_pathway
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rules.yaml"
@@ -128,7 +128,7 @@ def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013) -> list[BenchRun]:
         result = subprocess.run([sys.executable, "-m", "perimeter.bench", str(steps), str(seed)],
                                 capture_output=True, text=True, timeout=3600)
         if result.returncode != 0:
-            from .errors import EvaluationError
+            from perimeter.errors import EvaluationError
 
             raise EvaluationError(f"the benchmark at {steps} steps failed: {result.stderr.strip()[-300:]}",
                                   hint="run `python -m perimeter.bench N` to see it")

@@ -97,6 +97,18 @@ class AmbiguousTargetError(UnknownIdError):
     code = "ambiguous"
 
 
+class FactError(PerimeterError):
+    """A fact given to the library does not fit: a malformed attribute name, a blank value or source."""
+
+    code = "bad-fact"
+
+
+class StoreError(PerimeterError):
+    """The state file cannot be read or written."""
+
+    code = "state"
+
+
 class RefusedError(PerimeterError):
     """An assertion the rules do not allow: a step whose preconditions fail.
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from perimeter.cli.main import app
 from clitools import state  # noqa: F401 - state is an autouse fixture
-from perimeter.check import check
+from perimeter.pathway.check import check
 
 runner = CliRunner()
 CITE = "{section: s, quote: q}"

@@ -22,8 +22,9 @@ import pytest
 import yaml
 
 from clitools import state, subprocess_env  # noqa: F401 - state is an autouse fixture
-import perimeter.compile as compiling
-from perimeter import CompileError, LoadError, load, load_pathway
+import perimeter.pathway.compile as compiling
+from perimeter import CompileError, LoadError, load_pathway
+from perimeter.files import read as load
 
 CORPUS = Path(__file__).resolve().parents[1] / "cases" / "bad"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from clitools import perimeter, state, subprocess_env  # noqa: F401 - state is an autouse fixture
-from perimeter.store import StoreError
-from perimeter.workspace import Workspace
+from perimeter.state.store import StoreError
+from perimeter.state.workspace import Workspace
 
 HANG = 120
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from clitools import answer, invoke, one_error_line, perimeter, state, states  # noqa: F401 - state is an autouse fixture
 from perimeter import Mode, load_facts, load_pathway
-from perimeter.sources import shipped_dir
+from perimeter.files.sources import shipped_dir
 
 EXAMPLE = shipped_dir("rules") / "examples" / "wildfire"
 RULES = EXAMPLE / "rules.yaml"

@@ -94,7 +94,7 @@ def test_the_durable_shim_is_loaded_exactly_where_durable_rules_needs_it():
     """Where durable-rules imports on its own, the shim stays unloaded; where it fails for want of
     PyEval_CallObject (Python 3.13), perimeter loads the shim and durable-rules runs."""
     plain = _run(sys.executable, "-c", "import durable.engine")
-    probe = ("import perimeter, perimeter.evaluate as adapter; "
+    probe = ("import perimeter, perimeter.backends.durable as adapter; "
              "maps = open('/proc/self/maps').read(); "
              "print(adapter._durable is not None, '_durable_shim' in maps); "
              "e = perimeter.open_engine(); print(e.status('A4').state.value); e.close()")

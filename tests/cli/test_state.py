@@ -18,7 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from perimeter.cli.main import app, run
-from perimeter.sources import shipped_dir
+from perimeter.files.sources import shipped_dir
 from clitools import one_error_line, perimeter, state  # noqa: F401 - state is an autouse fixture
 
 runner = CliRunner()
@@ -157,7 +157,7 @@ def test_a_write_that_fails_leaves_the_old_file_whole(state, monkeypatch):
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("perimeter.store.os.replace", no_space)
+    monkeypatch.setattr("perimeter.state.store.os.replace", no_space)
     result = runner.invoke(app, ["assert", "A2"])
     assert result.exit_code != 0
     assert "cannot write the state: No space left on device" in str(result.exception)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from perimeter import compile_pathway
-from perimeter.load import SourceMap
-from perimeter.model import RuleFile
+from perimeter.files.read import SourceMap
+from perimeter.pathway.model import RuleFile
 
 CITATION = {"section": "generated", "quote": "generated for a property test"}
 PLACES = ["here", "there", "elsewhere"]

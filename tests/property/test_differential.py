@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perimeter import Engine, Fact, Mode, RefusedError
-from perimeter.evaluate import DurableEvaluator
-from perimeter.reference import ReferenceEvaluator
+from perimeter.backends.durable import DurableEvaluator
+from perimeter.backends.reference import ReferenceEvaluator
 
 from conftest import budget
 from strategies import events, rule_sets

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perimeter import PerimeterError, load_facts, load_pathway
-from perimeter.compile import compile_pathway
-from perimeter.load import parse, validate
-from perimeter.model import RuleFile
+from perimeter.pathway.compile import compile_pathway
+from perimeter.files.read import parse, validate
+from perimeter.pathway.model import RuleFile
 
 from conftest import REPO, budget
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from perimeter import Engine, FactChange, Fact, RefusedError, load_facts, load_pathway
-from perimeter.workspace import Workspace
+from perimeter.state.workspace import Workspace
 
 from conftest import budget
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from perimeter.compile import compile_pathway, load_pathway
+from perimeter.pathway.compile import compile_pathway, load_pathway
 from perimeter.errors import CompileError, Diagnostic, LoadError
-from perimeter.load import parse, validate
-from perimeter.model import RuleFile
-from perimeter.pathway import Kind
+from perimeter.files.read import parse, validate
+from perimeter.pathway.model import RuleFile
+from perimeter.pathway.compiled import Kind
 
 SHIPPED_STEPS = [f"A{n}" for n in range(1, 8)] + [f"B{n}" for n in range(1, 9)] + [f"C{n}" for n in range(1, 4)]
 

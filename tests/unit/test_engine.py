@@ -212,7 +212,7 @@ def test_a_failure_inside_durable_reaches_the_caller_as_our_error(engines, paper
     # Every assert and retract goes through the pool's one call into durable.
     from durable.engine import MessageObservedException
 
-    from perimeter import evaluate
+    from perimeter.backends import durable as evaluate
 
     engine = engines(paper, baseline)
 
@@ -229,7 +229,7 @@ def test_a_failure_inside_durable_reaches_the_caller_as_our_error(engines, paper
 
 
 def test_fact_ids_never_collide_under_durables_32_bit_hash():
-    from perimeter.evaluate import _Mirror, fnv1a_32
+    from perimeter.backends.durable import _Mirror, fnv1a_32
 
     assert fnv1a_32("") == 0x811C9DC5 and fnv1a_32("a") == 0xE40C292C  # published FNV-1a vectors
     mirror = _Mirror("7")
@@ -253,7 +253,7 @@ def test_regression_a_constraint_blocker_gained_without_a_state_change_is_report
 def test_an_exception_inside_an_action_reaches_the_caller(engines, paper, baseline, monkeypatch):
     # durable's own action loop swallowed such errors into the session state,
     # silently corrupting conclusions; ours lets them through.
-    from perimeter import evaluate
+    from perimeter.backends import durable as evaluate
 
     engine = engines(paper, baseline)
 

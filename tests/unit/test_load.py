@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from perimeter import load
-from perimeter.compile import load_pathway
+from perimeter.files import read as load
+from perimeter.pathway.compile import load_pathway
 from perimeter.errors import Diagnostic, LoadError, PerimeterError
-from perimeter.load import parse, read_document, validate
-from perimeter.model import RuleFile
+from perimeter.files.read import parse, read_document, validate
+from perimeter.pathway.model import RuleFile
 
 VALID = """\
     pathway: {id: demo, title: Demo pathway}

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from perimeter import CompileError, FactChange, LoadError, load_measures, load_pathway
-from perimeter.resolve import resolve_relationship
+from perimeter.answers.resolve import resolve_relationship
 
 CITE = "{section: s, quote: q}"
 RULES = f"""\

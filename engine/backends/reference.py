@@ -6,9 +6,11 @@ the rules can be written, so that it is obviously right rather than fast.
 
 from __future__ import annotations
 
-from .evaluation import Evaluation
-from .facts import Fact
-from .pathway import Mode, Pathway
+from collections.abc import Iterable
+
+from perimeter.backends.protocol import Before, Evaluation, Journal
+from perimeter.pathway.compiled import Mode, Pathway
+from perimeter.pathway.model import Fact
 
 
 class ReferenceEvaluator:
@@ -18,6 +20,7 @@ class ReferenceEvaluator:
         self.pathway = pathway
         self.mode = mode
         self.facts: dict[str, Fact] = {}
+        self._start: Evaluation | None = None
 
     def assert_fact(self, fact: Fact) -> None:
         self.facts[fact.id] = fact
@@ -28,9 +31,19 @@ class ReferenceEvaluator:
     def close(self) -> None:
         self.facts.clear()
 
-    def evaluation(self, steps=None) -> Evaluation:
+    def evaluation(self, steps: Iterable[str] | None = None) -> Evaluation:
         """Always everything: the oracle stays as plain as it can be."""
         return self._evaluate()
+
+    def journal_start(self) -> None:
+        self._start = self._evaluate()
+
+    def journal_stop(self) -> Journal:
+        """Every step, as it stood at `journal_start`: plain, not fast."""
+        start, self._start = self._start or self._evaluate(), None
+        return {step: Before(start.unmet.get(step, frozenset()), step in start.holds,
+                             frozenset(b for b in start.breaches if b[0] == step))
+                for step in self.pathway.steps}
 
     def _evaluate(self) -> Evaluation:
         holds = set(self.facts)

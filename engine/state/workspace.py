@@ -10,16 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .compile import load_pathway
-from .conclusions import Conclusions, State as StepState
-from .explain import Explanation
-from .facts import Baseline, Fact, known_id, load_baseline
-from .pathway import ConditionRule, Mode, Pathway, StepRule
-from .plan import Plan
-from .session import Change, Engine, FactChange
-from .spectrum import Chart, RelationshipAnswer
-from .sources import yaml_files
-from .store import Entry, RuleSetRef, State, StateFile, StoredFact, StoreError, default_path, now
+from perimeter.answers.explain import Explanation
+from perimeter.answers.plan import Plan
+from perimeter.answers.spectrum import Chart, RelationshipAnswer
+from perimeter.answers.status import Conclusions, State
+from perimeter.engine import Change, Engine, FactChange
+from perimeter.files.sources import yaml_files
+from perimeter.pathway.compile import load_pathway
+from perimeter.pathway.compiled import ConditionRule, Mode, Pathway, StepRule
+from perimeter.pathway.facts import Baseline, Fact, known_id, load_baseline
+from perimeter.state.store import (
+    Entry,
+    RuleSetRef,
+    StateDocument,
+    StateFile,
+    StoredFact,
+    StoreError,
+    default_path,
+    now,
+)
 
 PathArg = str | Path | Iterable[str | Path] | None
 
@@ -50,10 +59,6 @@ class Workspace:
         """Every step, condition and the goal, from the stored facts."""
         with self._engine() as engine:
             return engine.conclusions()
-
-    def next_steps(self) -> list[str]:
-        """The steps that can be taken now, in the rule set's order."""
-        return self.conclusions().by_state(StepState.ELIGIBLE)
 
     def explain(self, question: str) -> Explanation | RelationshipAnswer:
         """Why a step, condition, the goal or a relationship stands where it does."""
@@ -103,7 +108,7 @@ class Workspace:
                     else:
                         kept.pop(id_, None)
                     forced = (force and item.action == "assert" and id_ in self.pathway.steps
-                              and engine.status(id_).state is StepState.VIOLATED)
+                              and engine.status(id_).state is State.VIOLATED)
                     entries.append(Entry(time=time, action=item.action, fact=id_,
                                          attributes=dict(item.attributes or {}), source=item.source,
                                          forced=forced))
@@ -128,14 +133,14 @@ class Workspace:
     def _engine(self) -> Engine:
         return Engine(self.pathway, _facts(self._current()), mode=self.mode, measures=self.measures)
 
-    def _current(self) -> State:
+    def _current(self) -> StateDocument:
         stored = self.store.read()
         return self._checked(stored) if stored is not None else self._initial()
 
     def _rule_set(self) -> RuleSetRef:
         return RuleSetRef(id=self.pathway.id, fingerprint=self.pathway.fingerprint)
 
-    def _initial(self) -> State:
+    def _initial(self) -> StateDocument:
         """The state before anything is asserted: the baseline facts."""
         time = now()
         baseline = self.baseline
@@ -143,9 +148,9 @@ class Workspace:
                  for f in baseline]
         files = ", ".join(self._baseline_files) or "no fact files"
         history = [Entry(time=time, action="baseline", source=f"{len(facts)} facts from {files}")]
-        return State(rules=self._rule_set(), baseline=self._baseline_files, facts=facts, history=history)
+        return StateDocument(rules=self._rule_set(), baseline=self._baseline_files, facts=facts, history=history)
 
-    def _checked(self, state: State) -> State:
+    def _checked(self, state: StateDocument) -> StateDocument:
         """Refuse a state that belongs to another rule set or names unknown ids."""
         where = self.store.path
         if state.rules.id != self.pathway.id:
@@ -163,6 +168,6 @@ class Workspace:
         return state
 
 
-def _facts(state: State) -> tuple[Fact, ...]:
+def _facts(state: StateDocument) -> tuple[Fact, ...]:
     return tuple(Fact(id=f.id, attributes=f.attributes, source=f.source, citation=f.citation)
                  for f in state.facts)

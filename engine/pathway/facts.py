@@ -11,25 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .errors import Diagnostic, LoadError, UnknownIdError
-from .load import gc_paused, read_document, validate
-from .model import Citation, FactFile, Measure
-from .pathway import Pathway
-from .sources import yaml_files
-from .suggest import did_you_mean
-
-
-class Fact(BaseModel):
-    """One fact as the engine holds it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    attributes: dict[str, str] = Field(default_factory=dict)
-    source: str | None = None
-    citation: Citation | None = None
+from perimeter.errors import Diagnostic, FactError, LoadError, UnknownIdError
+from perimeter.files.read import gc_paused, read_document, validate
+from perimeter.files.sources import yaml_files
+from perimeter.pathway.compiled import Pathway
+from perimeter.pathway.model import Citation, Fact, FactFile, Measure
+from perimeter.suggest import did_you_mean
+from pydantic import ValidationError
 
 
 def known_id(pathway: Pathway, text: str) -> str:
@@ -49,7 +37,21 @@ def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None 
     if not pathway.assertable(canonical):
         raise UnknownIdError(f"'{canonical}' is derived from its preconditions and cannot be asserted",
                              hint="assert the steps it needs instead")
-    return Fact(id=canonical, attributes=dict(attributes or {}), source=source, citation=citation)
+    try:
+        return Fact(id=canonical, attributes=dict(attributes or {}), source=source, citation=citation)
+    except ValidationError as error:
+        raise FactError(_fact_problem(canonical, error), hint=_FACT_HINT) from None
+
+
+_FACT_HINT = ("attribute names start with a letter and use letters, digits, `_`, `.` and `-` (64 at most); "
+              "values and sources are text that is not blank")
+
+
+def _fact_problem(id_: str, error: ValidationError) -> str:
+    """The first thing wrong with a fact, in one line (the hint says what fits)."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"] if part != "[key]")
+    return f"fact '{id_}': {where}: {first['msg'].lower()}"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CompileError, Diagnostic
-from .load import SourceMap, gc_paused, read_document, validate
-from .model import Goal, RuleFile, Step
-from .pathway import (
+from perimeter.errors import CompileError, Diagnostic
+from perimeter.files.read import SourceMap, gc_paused, read_document, validate
+from perimeter.files.sources import yaml_files
+from perimeter.pathway.compiled import (
     ConditionRule,
     ConstraintRule,
     Involvement,
@@ -26,8 +26,8 @@ from .pathway import (
     SpectrumRules,
     StepRule,
 )
-from .sources import yaml_files
-from .suggest import did_you_mean
+from perimeter.pathway.model import Goal, RuleFile, Step
+from perimeter.suggest import did_you_mean
 
 MAX_STEPS = 50_000
 """The most steps a rule set may have, over all its files."""

@@ -9,14 +9,12 @@ compiler's job (`perimeter.compile`).
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
-IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 """An id a user can type in a shell: a letter, then letters, digits, `_ . -`."""
@@ -188,8 +186,14 @@ class RuleFile(Strict):
     spectrum: Spectrum | None = None
 
 
-class FactEntry(Strict):
-    """One fact in a fact file: a step done or a condition that holds."""
+class Fact(Strict):
+    """One fact: a step recorded as done, or a condition recorded as holding.
+
+    The one fact value: fact files list them, the engine and its backends hold
+    them, and the state file stores them (with the time they were recorded).
+    Attributes (`location`, `leader`) are what constraints judge; values are
+    trimmed here, once, so what is judged is what is stored.
+    """
 
     id: Identifier
     attributes: dict[Identifier, Text] = {}
@@ -211,5 +215,5 @@ class Measure(Strict):
 class FactFile(Strict):
     """One YAML file under `facts/`."""
 
-    facts: list[FactEntry] = []
+    facts: list[Fact] = []
     measures: list[Measure] = []

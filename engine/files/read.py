@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from perimeter.errors import Diagnostic, LoadError
 from pydantic import BaseModel, ValidationError
-
-from .errors import Diagnostic, LoadError
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .model import Basis, Citation, Effect, Level, Relationship, Sector
+from perimeter.pathway.model import Basis, Citation, Effect, Level, Relationship, Sector
 
 
 class Mode(str, Enum):

@@ -9,13 +9,11 @@ facts that support it; for a violated one, what it violates.
 
 from __future__ import annotations
 
+from perimeter.answers.status import Blocker, Result, State, step_status
+from perimeter.backends.protocol import Evaluation
+from perimeter.pathway.compiled import Kind, Mode, Pathway
+from perimeter.pathway.model import Basis, Citation, Fact
 from pydantic import Field
-
-from .conclusions import Blocker, Result, State, step_status
-from .evaluation import Evaluation
-from .facts import Fact
-from .model import Basis, Citation
-from .pathway import Kind, Mode, Pathway
 
 
 class Reason(Result):

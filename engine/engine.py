@@ -13,20 +13,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from perimeter.answers.explain import Explanation, explain
+from perimeter.answers.plan import Plan, plan
+from perimeter.answers.resolve import resolve, resolve_relationship
+from perimeter.answers.spectrum import (
+    Chart,
+    ChartMove,
+    RelationshipAnswer,
+    chart,
+    moves,
+    why_not_at,
+)
+from perimeter.answers.status import (
+    Blocker,
+    Conclusions,
+    ConditionStatus,
+    State,
+    StepStatus,
+    conclude,
+    step_status,
+)
+from perimeter.backends.protocol import Before, Evaluation, Evaluator, Journal
+from perimeter.backends.reference import ReferenceEvaluator
+from perimeter.errors import EvaluationError, RefusedError
+from perimeter.pathway.compile import load_pathway
+from perimeter.pathway.compiled import Mode, Pathway
+from perimeter.pathway.facts import Fact, known_id, load_baseline, make_fact
+from perimeter.pathway.model import Citation, Measure
 from pydantic import BaseModel, ConfigDict
-
-from .compile import load_pathway
-from .conclusions import Blocker, Conclusions, ConditionStatus, State, StepStatus, conclude, step_status
-from .errors import EvaluationError, RefusedError
-from .evaluation import Evaluation, Evaluator
-from .explain import Explanation, explain
-from .facts import Fact, known_id, load_baseline, make_fact
-from .model import Citation, Measure
-from .pathway import Mode, Pathway
-from .plan import Plan, plan
-from .reference import ReferenceEvaluator
-from .resolve import resolve, resolve_relationship
-from .spectrum import Chart, ChartMove, RelationshipAnswer, chart, moves, why_not_at
 
 Backend = Literal["durable", "reference"]
 
@@ -113,7 +127,9 @@ class Engine:
             for fact in facts:
                 evaluator.assert_fact(fact)
             return evaluator
-        from .evaluate import DurableEvaluator  # durable-rules loads only when used
+        from perimeter.backends.durable import (
+            DurableEvaluator,  # durable-rules loads only when used
+        )
 
         return DurableEvaluator(self.pathway, self.mode, facts)
 
@@ -194,12 +210,9 @@ class Engine:
 
     def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
         """Apply `changes` left to right as one transaction: all, or none if one is refused."""
-        journaled = hasattr(self._evaluator, "journal_start")
         facts_before = dict(self._facts)
-        before = None if journaled else self._standing()
         chart_before = self.chart() if self.pathway.spectrum is not None else None
-        if journaled:
-            self._evaluator.journal_start()
+        self._evaluator.journal_start()
         undo: list[tuple[str, Fact]] = []
         try:
             for change in changes:
@@ -219,11 +232,8 @@ class Engine:
             self._rollback(undo)
             raise
         finally:
-            journal = self._evaluator.journal_stop() if journaled else {}
-        if journaled:
-            change = self._journal_difference(journal, facts_before)
-        else:
-            change = self._difference(before, self._standing())
+            journal = self._evaluator.journal_stop()
+        change = self._difference(journal, facts_before)
         if chart_before is not None:
             change = change.model_copy(update={"moves": moves(chart_before, self.chart())})
         return change
@@ -282,15 +292,7 @@ class Engine:
         return self._facts[canonical]
 
 
-    def _standing(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """Each id's state and the ids blocking it, to tell what a change moved."""
-        conclusions = self.conclusions()
-        steps = [*conclusions.steps, *([conclusions.goal] if conclusions.goal else [])]
-        standing = {s.id: (s.state.value, tuple(b.id for b in s.blockers)) for s in steps}
-        standing.update({c.id: ("holds" if c.holds else "absent", ()) for c in conclusions.conditions})
-        return standing
-
-    def _journal_difference(self, journal: dict, facts_before: dict[str, Fact]) -> Change:
+    def _difference(self, journal: Journal, facts_before: dict[str, Fact]) -> Change:
         """What moved, from the steps the evaluator touched and the facts that changed.
 
         Gives exactly what comparing the whole standing before and after would,
@@ -303,7 +305,7 @@ class Engine:
         after = self._evaluator.evaluation(steps)
         transitions, gained = [], []
         for step in steps:
-            old_unmet, old_derived, old_breaches = journal.get(step) or (
+            old_unmet, old_derived, old_breaches = journal.get(step) or Before(
                 after.unmet.get(step, frozenset()), step in after.holds,
                 frozenset(b for b in after.breaches if b[0] == step))
             before_parts = Evaluation(frozenset({step}) if old_derived else frozenset(),
@@ -324,16 +326,6 @@ class Engine:
 
     def _step_position(self, step: str) -> int:
         return self.pathway.order_key(step)[1]
-
-    def _difference(self, before: dict, after: dict) -> Change:
-        transitions = tuple(Transition(id=k, before=before[k][0], after=after[k][0])
-                            for k in after if before[k][0] != after[k][0])
-        gained = []
-        for k in after:
-            new = tuple(b for b in after[k][1] if b not in before[k][1])  # blockers keep the rule's order
-            if before[k][0] == after[k][0] and new:
-                gained.append((k, new))
-        return Change(transitions=transitions, also_needs=tuple(gained))
 
     # -- lifetime --------------------------------------------------------
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .compile import compile_pathway
-from .errors import Diagnostic, PerimeterError, Severity
-from .facts import load_baseline
-from .load import Document, gc_paused, read_document, validate
-from .model import FactFile, RuleFile
-from .pathway import Pathway
-from .sources import yaml_files
+from perimeter.errors import Diagnostic, PerimeterError, Severity
+from perimeter.files.read import Document, gc_paused, read_document, validate
+from perimeter.files.sources import yaml_files
+from perimeter.pathway.compile import compile_pathway
+from perimeter.pathway.compiled import Pathway
+from perimeter.pathway.facts import load_baseline
+from perimeter.pathway.model import FactFile, RuleFile
 
 FACT_KEYS = frozenset(FactFile.model_fields)
 

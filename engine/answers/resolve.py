@@ -14,8 +14,8 @@ import difflib
 import re
 from functools import lru_cache
 
-from .errors import AmbiguousTargetError, UnknownIdError
-from .pathway import Pathway
+from perimeter.errors import AmbiguousTargetError, UnknownIdError
+from perimeter.pathway.compiled import Pathway
 
 _FILLER = frozenset("""
     why whi how what which when where who whom whose can cant cannot could couldnt would wouldnt should

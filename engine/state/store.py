@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import IO, Literal
 
 import yaml
+from perimeter.errors import LoadError, StoreError
+from perimeter.files.read import Document, parse, read_text, validate
+from perimeter.files.write import write_atomically, write_hint
+from perimeter.pathway.model import Fact, Identifier, Strict, Text
+from perimeter.version import __version__
 from pydantic import Field
-
-from .errors import LoadError, PerimeterError
-from .files import write_atomically, write_hint
-from .load import Document, parse, read_text, validate
-from .model import Citation, Identifier, Strict, Text
-from .version import __version__
 
 FORMAT = 2
 """The state file format this version writes; older ones are migrated, newer refused.
@@ -38,12 +37,6 @@ WRITER = f"perimeter {__version__}"
 HEADER = "# perimeter state: the facts asserted, with their history. Edit with care.\n"
 
 
-class StoreError(PerimeterError):
-    """The state file cannot be read or written."""
-
-    code = "state"
-
-
 class RuleSetRef(Strict):
     """Which rule set a state belongs to."""
 
@@ -51,13 +44,9 @@ class RuleSetRef(Strict):
     fingerprint: Text
 
 
-class StoredFact(Strict):
-    """A fact as the state holds it: with when it was recorded, and from where."""
+class StoredFact(Fact):
+    """A fact as the state holds it: with when it was recorded."""
 
-    id: Identifier
-    attributes: dict[Identifier, Text] = {}
-    source: Text | None = None
-    citation: Citation | None = None
     time: Text
 
 
@@ -73,7 +62,7 @@ class Entry(Strict):
     """Recorded with --force while its rules did not hold (so it went in violated)."""
 
 
-class State(Strict):
+class StateDocument(Strict):
     """The whole state file."""
 
     format: int = FORMAT
@@ -130,7 +119,7 @@ class StateFile:
                              hint="give --state the path of a file")
         return self.path.exists()
 
-    def read(self) -> State | None:
+    def read(self) -> StateDocument | None:
         """The stored state, or None when there is none yet.
 
         Asking creates nothing: with no state file there is nothing to lock,
@@ -142,7 +131,7 @@ class StateFile:
             return self._read()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[tuple[State | None, list[State]]]:
+    def transaction(self) -> Iterator[tuple[StateDocument | None, list[StateDocument]]]:
         """Hold the write lock; yield the current state and a box for the new one.
 
         Whatever the caller puts in the box is written atomically on a clean
@@ -150,7 +139,7 @@ class StateFile:
         older format first keeps a copy of it beside the new one.
         """
         with self._locked(shared=False):
-            box: list[State] = []
+            box: list[StateDocument] = []
             current = self._read()
             yield current, box
             if box:
@@ -185,7 +174,7 @@ class StateFile:
                              hint=_write_hint(error)) from None
         return target
 
-    def _read(self) -> State | None:
+    def _read(self) -> StateDocument | None:
         if not self.exists():
             return None
         try:
@@ -203,12 +192,12 @@ class StateFile:
                 if isinstance(version, int) and version < FORMAT:
                     document = Document(migrate(document.data), document.source)
                 self._read_format = version if isinstance(version, int) else FORMAT
-            return validate(State, document)
+            return validate(StateDocument, document)
         except LoadError as error:
             first = error.diagnostics[0].render() if error.diagnostics else error.render()
             raise StoreError(f"cannot read the state file (left untouched): {first}") from None
 
-    def _write(self, state: State) -> None:
+    def _write(self, state: StateDocument) -> None:
         text = yaml.safe_dump(state.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
                               allow_unicode=True, width=100)
         try:

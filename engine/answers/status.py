@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from enum import Enum
 
+from perimeter.backends.protocol import Evaluation
+from perimeter.pathway.compiled import Kind, Mode, Pathway
+from perimeter.pathway.model import Basis, Citation, Fact, Sector
 from pydantic import BaseModel, ConfigDict
-
-from .evaluation import Evaluation
-from .facts import Fact
-from .model import Basis, Citation, Sector
-from .pathway import Kind, Mode, Pathway
 
 
 class State(str, Enum):

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import LoadError
+from perimeter.errors import LoadError
 
 _HERE = Path(__file__).resolve().parent
 
 
 def shipped_dir(kind: str) -> Path:
     """The shipped folder `kind` ("rules" or "facts"), installed or in a checkout."""
-    for candidate in (_HERE / "data" / kind, _HERE.parent / kind):
+    for candidate in (_HERE.parent / "data" / kind, _HERE.parent.parent / kind):
         if candidate.is_dir() and any(candidate.glob("*.yaml")):
             return candidate
     raise LoadError(f"the shipped {kind}/ folder is missing", hint="reinstall perimeter")

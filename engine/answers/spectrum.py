@@ -10,11 +10,10 @@ groups: crisis support, below it, is missing.
 
 from __future__ import annotations
 
-from .conclusions import Result
-from .errors import UnknownIdError
-from .model import Basis, Citation, Measure
-from .pathway import Pathway, SpectrumRules
-from .suggest import did_you_mean
+from perimeter.answers.status import Result
+from perimeter.errors import UnknownIdError
+from perimeter.pathway.compiled import Pathway, SpectrumRules
+from perimeter.pathway.model import Basis, Citation, Measure
 
 
 class MeasureStatus(Result):
@@ -174,13 +173,3 @@ def _standing(spectrum: SpectrumRules, relationship: str, measures: tuple[Measur
         level = min(below) if below else spectrum.floor - 1
     return Standing(id=relationship, title=rel.title, members=tuple(rel.members), level=level,
                     level_name=spectrum.levels[level].name, measures=tuple(statuses))
-
-
-def relationship_id(pathway: Pathway, text: str) -> str:
-    """The relationship `text` names exactly (id or title), or an error with a suggestion."""
-    spectrum = _spectrum(pathway)
-    for rel in spectrum.relationships.values():
-        if text.casefold() in {rel.id.casefold(), rel.title.casefold(), *(a.casefold() for a in rel.aliases)}:
-            return rel.id
-    raise UnknownIdError(f"unknown relationship '{text}'",
-                         hint=did_you_mean(text, list(spectrum.relationships)) or "see `perimeter spectrum`")

@@ -9,10 +9,11 @@ Two evaluators implement `Evaluator`: the durable-rules adapter
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from .facts import Fact
+from perimeter.pathway.model import Fact
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,19 @@ class Evaluation:
     __hash__ = None  # type: ignore[assignment]
 
 
+class Before(NamedTuple):
+    """One step as it stood before a change: its unmet needs, whether it held
+    as a derived step, and its constraint breaches."""
+
+    unmet: frozenset[str]
+    derived: bool
+    breaches: frozenset[tuple[str, str, str]]
+
+
+Journal = dict[str, Before]
+"""The steps a change touched, each as it stood before the change."""
+
+
 class Evaluator(Protocol):
     """A backend that keeps conclusions up to date as facts come and go.
 
@@ -48,8 +62,18 @@ class Evaluator(Protocol):
 
     def retract_fact(self, fact: Fact) -> None: ...
 
-    def evaluation(self, steps=None) -> Evaluation:
+    def evaluation(self, steps: Iterable[str] | None = None) -> Evaluation:
         """What is concluded; an evaluator may restrict `unmet` and `breaches` to `steps`."""
+        ...
+
+    def journal_start(self) -> None:
+        """Begin recording the steps the next changes touch."""
+        ...
+
+    def journal_stop(self) -> Journal:
+        """Stop recording: every step whose standing may have moved since
+        `journal_start`, as it stood then (a step may be listed that did not
+        move; a step that moved must be listed)."""
         ...
 
     def close(self) -> None: ...

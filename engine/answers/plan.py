@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import heapq
 
-from .conclusions import Result
-from .evaluation import Evaluation
-from .pathway import Kind, Mode, Pathway
+from perimeter.answers.status import Result
+from perimeter.backends.protocol import Evaluation
+from perimeter.pathway.compiled import Kind, Mode, Pathway
 
 
 class PlanItem(Result):

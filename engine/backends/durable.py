@@ -36,11 +36,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import EvaluationError
-from .evaluation import Evaluation
-from .facts import Fact
-from .pathway import Mode, Pathway
-
+from perimeter.backends.protocol import Before, Evaluation, Journal
+from perimeter.errors import EvaluationError
+from perimeter.pathway.compiled import Mode, Pathway
+from perimeter.pathway.model import Fact
 
 
 def _import_durable() -> Any:
@@ -105,15 +104,15 @@ class _Mirror:
         """Every fact the session holds, by id: durable's C core crashes when a
         session still holding unmatched join facts is deleted, so closing
         retracts them all first."""
-        self.journal: dict[str, tuple[frozenset[str], bool, frozenset[tuple[str, str, str]]]] | None = None
+        self.journal: Journal | None = None
         """While a change runs: each touched step's unmet needs, derived holding
         and breaches as they were before it, so a change costs what it touches."""
 
     def note(self, step: str) -> None:
         """Remember `step` as it was, the first time a change touches it."""
         if self.journal is not None and step not in self.journal:
-            self.journal[step] = (frozenset(self.unmet.get(step, ())), step in self.derived_holds,
-                                  frozenset(b for b in self.breaches if b[0] == step))
+            self.journal[step] = Before(frozenset(self.unmet.get(step, ())), step in self.derived_holds,
+                                        frozenset(b for b in self.breaches if b[0] == step))
 
     def fact_id(self, key: tuple) -> str:
         """A short id for `key`, unique in this session under durable's hash."""
@@ -446,7 +445,7 @@ class DurableEvaluator:
         """Begin recording what the next changes touch."""
         self.mirror.journal = {}
 
-    def journal_stop(self) -> dict[str, tuple[frozenset[str], bool, frozenset[tuple[str, str, str]]]]:
+    def journal_stop(self) -> Journal:
         """Stop recording; each touched step as it was before."""
         journal, self.mirror.journal = self.mirror.journal or {}, None
         return journal

@@ -1,0 +1,1 @@
+"""Stage 1, files: rule, fact and state files read with their locations and limits; the one writer."""
