@@ -6,6 +6,8 @@ of that fact.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from perimeter import FactChange, PerimeterError
 
 
@@ -15,7 +17,8 @@ class UsageError(PerimeterError):
     code = "usage"
 
 
-def parse_facts(words: list[str], action: str = "assert", source: str | None = None) -> list[FactChange]:
+def parse_facts(words: list[str], action: Literal["assert", "retract"] = "assert",
+                source: str | None = None) -> list[FactChange]:
     """`words` as fact changes, attributes attached to the fact before them."""
     changes: list[FactChange] = []
     for word in words:

@@ -37,17 +37,17 @@ def _nodes(pathway: Pathway, conclusions: Conclusions) -> dict[str, tuple[str, s
             nodes[condition] = (f"{condition}: {pathway.title_of(condition)}",
                                 "holds" if holds[condition] else "absent", "condition")
     for step, rule in pathway.steps.items():
-        band = "goal" if rule.derived else rule.sector.value
+        band = "goal" if rule.derived or rule.sector is None else rule.sector.value
         nodes[step] = (f"{step}: {rule.title}", states[step], band)
     return nodes
 
 
-def _names(nodes) -> dict[str, str]:
+def _names(nodes: dict[str, tuple[str, str, str]]) -> dict[str, str]:
     """Ids may hold characters Mermaid and DOT treat specially; number them instead."""
     return {id_: f"n{i}" for i, id_ in enumerate(nodes)}
 
 
-def _edges(pathway: Pathway, nodes) -> list[tuple[str, str, bool]]:
+def _edges(pathway: Pathway, nodes: dict[str, tuple[str, str, str]]) -> list[tuple[str, str, bool]]:
     return [(r.need, r.step, r.basis.value == "stated") for r in pathway.requirements() if r.need in nodes]
 
 

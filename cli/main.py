@@ -7,6 +7,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Optional
@@ -17,6 +18,7 @@ from perimeter.files.write import write_atomically, write_hint
 from perimeter.state.workspace import Workspace
 
 from . import render
+from .hints import COMMAND_HINTS
 from .facts_args import UsageError, parse_facts
 
 app = typer.Typer(
@@ -83,7 +85,8 @@ class Options:
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
-    return ctx.obj.workspace()
+    options: Options = ctx.obj
+    return options.workspace()
 
 
 def _echo(text: str) -> None:
@@ -294,8 +297,20 @@ def run(argv: list[str] | None = None) -> None:
 
 def _fail(error: perimeter.PerimeterError) -> None:
     # Located problems print as `file:line:col: ...` so editors can jump to them.
-    typer.echo(error.render() if error.diagnostics else f"perimeter: {error.render()}", err=True)
+    if error.diagnostics:
+        text = error.render()
+    else:
+        text = "perimeter: " + _with_command_hint(error.problem).render(with_code=False)
+    typer.echo(text, err=True)
     raise SystemExit(1 if isinstance(error, perimeter.RefusedError) else 2)
+
+
+def _with_command_hint(problem: perimeter.Diagnostic) -> perimeter.Diagnostic:
+    """The problem with its hint in command-line terms: the command or option that acts on it."""
+    hint = COMMAND_HINTS.get(problem.code)
+    if hint is None or problem.candidates:  # a "did you mean" is hint enough
+        return problem
+    return dataclasses.replace(problem, hint=hint)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from perimeter import (
     Reason,
     RelationshipAnswer,
 )
+from perimeter.bench import BenchRun
+from perimeter.errors import Diagnostic
 from perimeter.state.store import Entry
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
@@ -46,8 +48,9 @@ def _table(rows: list[list[str]], states: list[str | None] | None = None) -> str
     lines = []
     for n, row in enumerate(rows):
         cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
-        if states and states[n]:
-            cells[1] = paint(cells[1], states[n])
+        state = states[n] if states else None
+        if state:
+            cells[1] = paint(cells[1], state)
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
@@ -105,14 +108,7 @@ def next_text(conclusions: Conclusions, ids: list[str]) -> str:
 # -- why and plan --------------------------------------------------------
 
 def why_json(answer: Explanation | RelationshipAnswer) -> str:
-    document = answer.model_dump(mode="json")
-    if isinstance(answer, RelationshipAnswer):  # `missing` holds ids, as for steps
-        document["missing"] = [m.level for m in answer.missing]
-        document["measures"] = answer.model_dump(mode="json")["missing"]
-        document.setdefault("state", answer.level_name)
-        document.setdefault("frontier", sorted({s for m in answer.missing for s in m.by_steps}))
-        document.setdefault("tree", [])
-    return dumps(document)
+    return dumps(answer.model_dump(mode="json"))
 
 
 def why_text(answer: Explanation | RelationshipAnswer) -> str:
@@ -254,9 +250,9 @@ def spectrum_text(chart: Chart) -> str:
 
 def relationship_text(answer: RelationshipAnswer) -> str:
     lines = [f"{answer.title}: {answer.level_name} (level {answer.level})", "", *answer.reasons]
-    if answer.missing:
+    if answer.measures:
         lines += ["", "Missing measures:"]
-        for m in answer.missing:
+        for m in answer.measures:
             evidence = f" {m.citation.section}: \"{m.citation.quote}\"" if m.citation else ""
             steps = f" [put in place by {', '.join(m.by_steps)}]" if m.by_steps else ""
             lines.append(f"  {m.index:>2} {m.name}{evidence}{steps}")
@@ -265,28 +261,31 @@ def relationship_text(answer: RelationshipAnswer) -> str:
 
 # -- check -----------------------------------------------------------------
 
-def findings_json(findings: list) -> str:
+def findings_json(findings: list[Diagnostic]) -> str:
     return dumps({"findings": [{"file": f.file, "line": f.line, "col": f.col, "code": f.code,
                                 "severity": f.severity.value, "message": f.message, "hint": f.hint}
                                for f in findings]})
 
 
-def findings_text(findings: list) -> str:
+def findings_text(findings: list[Diagnostic]) -> str:
     errors = sum(f.severity.value == "error" for f in findings)
     warnings = len(findings) - errors
     lines = [paint(f.render(), "violated" if f.severity.value == "error" else "blocked") for f in findings]
-    plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
-    lines.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return "\n".join(lines)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 # -- bench -----------------------------------------------------------------
 
-def bench_json(runs: list) -> str:
+def bench_json(runs: list[BenchRun]) -> str:
     return dumps({"runs": [run.model_dump() for run in runs]})
 
 
-def bench_text(runs: list) -> str:
+def bench_text(runs: list[BenchRun]) -> str:
     rows = [["steps", "load s", "x parse floor", "evaluate s", "x reference", "assert ms", "retract ms",
              "why ms", "plan ms", "peak MB"]]
     for r in runs:

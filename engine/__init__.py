@@ -9,25 +9,27 @@ Everything a program needs is importable from here; the modules behind it
 are free to change.
 """
 
-from perimeter.answers.explain import Explanation, Reason, Support
-from perimeter.answers.plan import Plan, PlanItem
-from perimeter.answers.spectrum import (
+from .answers.explain import Explanation, Reason, Support
+from .answers.plan import Plan, PlanItem
+from .answers.spectrum import (
     Chart,
     ChartMove,
     MeasureStatus,
     RelationshipAnswer,
     Standing,
 )
-from perimeter.answers.status import (
+from .answers.status import (
+    Answer,
     Blocker,
     Conclusions,
     ConditionStatus,
     State,
     StepStatus,
+    Transition,
 )
-from perimeter.backends.protocol import Evaluation
-from perimeter.engine import Change, Engine, FactChange, Transition, open_engine
-from perimeter.errors import (
+from .backends.protocol import Evaluation
+from .engine import Change, Engine, FactChange, open_engine
+from .errors import (
     AmbiguousTargetError,
     CompileError,
     Diagnostic,
@@ -39,22 +41,22 @@ from perimeter.errors import (
     StoreError,
     UnknownIdError,
 )
-from perimeter.pathway.compile import compile_pathway, load_pathway
-from perimeter.pathway.compiled import Kind, Mode, Pathway
-from perimeter.pathway.facts import (
+from .pathway.compile import compile_pathway, load_pathway
+from .pathway.compiled import Kind, Mode, Pathway
+from .pathway.facts import (
     Baseline,
-    Fact,
     load_baseline,
     load_facts,
     load_measures,
 )
-from perimeter.pathway.model import Basis, Citation, Fact
-from perimeter.pathway.schema import json_schema
-from perimeter.state.workspace import Workspace
-from perimeter.version import __version__
+from .pathway.model import Basis, Citation, Fact
+from .pathway.schema import json_schema
+from .state.workspace import Workspace
+from .version import __version__
 
 __all__ = [
     "AmbiguousTargetError",
+    "Answer",
     "Baseline",
     "Basis",
     "Blocker",

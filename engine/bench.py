@@ -18,10 +18,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types-PyYAML is not a dependency)
 from pydantic import BaseModel
+
+from . import codes
+
+if TYPE_CHECKING:
+    from .pathway.compiled import Pathway
 
 SIZES = (100, 1000, 10000)
 CITE = {"section": "generated", "quote": "generated for the benchmark"}
@@ -47,11 +52,11 @@ def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
     rng = random.Random(seed)
     conditions = [{"id": f"c{i}", "title": f"Condition {i}", "citation": CITE} for i in range(max(1, steps // 100))]
     sectors = ("defense", "security", "cross-sector")
-    rules = []
+    rules: list[dict[str, Any]] = []
     for i in range(steps):
         needs = sorted(rng.sample(range(i), min(3, i)))
-        preconditions = [{"requires": f"s{j}", "basis": rng.choice(("stated", "implied")), "citation": CITE}
-                         for j in needs]
+        preconditions: list[dict[str, Any]] = [
+            {"requires": f"s{j}", "basis": rng.choice(("stated", "implied")), "citation": CITE} for j in needs]
         if rng.random() < 0.05:
             preconditions.append({"requires": rng.choice(conditions)["id"], "basis": "stated", "citation": CITE})
         rules.append({"id": f"s{i}", "title": f"Step {i}", "actors": ["first", "second"],
@@ -65,9 +70,9 @@ def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
 
 def measure(steps: int, seed: int = 2013) -> BenchRun:
     """Every figure for one size, in this process."""
-    from perimeter.backends.reference import ReferenceEvaluator
-    from perimeter.engine import Engine
-    from perimeter.pathway.compile import load_pathway
+    from .backends.reference import ReferenceEvaluator
+    from .engine import Engine
+    from .pathway.compile import load_pathway
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rules.yaml"
@@ -103,7 +108,7 @@ def measure(steps: int, seed: int = 2013) -> BenchRun:
     engine.explain(deepest)
     why = time.perf_counter() - started
     started = time.perf_counter()
-    engine.plan(pathway.goal)
+    engine.plan(pathway.goal or deepest)
     plan = time.perf_counter() - started
     engine.close()
     return BenchRun(steps=steps, load_s=load, parse_floor_s=parse_floor, evaluate_s=evaluate,
@@ -112,7 +117,7 @@ def measure(steps: int, seed: int = 2013) -> BenchRun:
                     peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def _deepest(pathway) -> str:
+def _deepest(pathway: Pathway) -> str:
     """The step with the longest chain of preconditions under it (file order is topological here)."""
     depth: dict[str, int] = {}
     for step in pathway.steps:
@@ -128,10 +133,11 @@ def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013) -> list[BenchRun]:
         result = subprocess.run([sys.executable, "-m", "perimeter.bench", str(steps), str(seed)],
                                 capture_output=True, text=True, timeout=3600)
         if result.returncode != 0:
-            from perimeter.errors import EvaluationError
+            from .errors import Diagnostic, EvaluationError
 
-            raise EvaluationError(f"the benchmark at {steps} steps failed: {result.stderr.strip()[-300:]}",
-                                  hint="run `python -m perimeter.bench N` to see it")
+            raise EvaluationError(Diagnostic(
+                "", 0, 0, codes.BENCH_FAILED, f"the benchmark at {steps} steps failed: {result.stderr.strip()[-300:]}",
+                f"call perimeter.bench.measure({steps}) to see it in full"))
         runs.append(BenchRun.model_validate_json(result.stdout.strip().splitlines()[-1]))
     return runs
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from perimeter.answers.explain import Explanation, explain
-from perimeter.answers.plan import Plan, plan
-from perimeter.answers.resolve import resolve, resolve_relationship
-from perimeter.answers.spectrum import (
+from pydantic import BaseModel, ConfigDict
+
+from .answers.explain import Explanation, explain
+from .answers.plan import Plan, plan
+from .answers.resolve import resolve, resolve_relationship
+from .answers.spectrum import (
     Chart,
     ChartMove,
     RelationshipAnswer,
@@ -24,35 +26,25 @@ from perimeter.answers.spectrum import (
     moves,
     why_not_at,
 )
-from perimeter.answers.status import (
-    Blocker,
+from .answers.status import (
     Conclusions,
     ConditionStatus,
     State,
     StepStatus,
+    Transition,
     conclude,
     step_status,
 )
-from perimeter.backends.protocol import Before, Evaluation, Evaluator, Journal
-from perimeter.backends.reference import ReferenceEvaluator
-from perimeter.errors import EvaluationError, RefusedError
-from perimeter.pathway.compile import load_pathway
-from perimeter.pathway.compiled import Mode, Pathway
-from perimeter.pathway.facts import Fact, known_id, load_baseline, make_fact
-from perimeter.pathway.model import Citation, Measure
-from pydantic import BaseModel, ConfigDict
+from .backends.protocol import Before, Evaluation, Evaluator, Journal
+from .backends.reference import ReferenceEvaluator
+from .errors import EvaluationError, RefusedError, UnknownIdError
+from .pathway.compile import load_pathway
+from .pathway.compiled import Mode, Pathway
+from .pathway.facts import known_id, load_baseline, make_fact
+from .pathway.model import Citation, Fact, Measure
+from .present import words
 
 Backend = Literal["durable", "reference"]
-
-
-class Transition(BaseModel):
-    """One step or condition whose standing changed."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    before: str
-    after: str
 
 
 class Change(BaseModel):
@@ -72,23 +64,7 @@ class Change(BaseModel):
 
     def summary(self) -> str:
         """The change in words: "vetting withdrawn: B1 and B2 are blocked again"."""
-        facts = [t for t in self.transitions if t.after in ("holds", "absent")]
-        steps = [t for t in self.transitions if t not in facts]
-        recorded = [t.id for t in steps if t.before in ("eligible", "blocked") and t.after in ("done", "violated")]
-        unrecorded = [t.id for t in steps if t.before in ("done", "violated") and t.after in ("eligible", "blocked")]
-        heads = ([f"{t.id} {'established' if t.after == 'holds' else 'withdrawn'}" for t in facts]
-                 + [f"{t.id} recorded" + (" but violated" if t.after == "violated" else "")
-                    for t in steps if t.id in recorded]
-                 + [f"{i} withdrawn" for i in unrecorded])
-        rest = [t for t in steps if t.id not in recorded and t.id not in unrecorded]
-        groups: dict[str, list[str]] = {}
-        for t in rest:
-            groups.setdefault(_phrase(t), []).append(t.id)
-        clauses = [f"{_and(ids)} {'is' if len(ids) == 1 else 'are'} {phrase}" for phrase, ids in groups.items()]
-        clauses += [f"{step} now also needs {_and(list(needs))}" for step, needs in self.also_needs]
-        clauses += [f"{m.title} moves from {m.before_name} to {m.after_name}" for m in self.moves]
-        head = ", ".join(heads) or "no fact changed"
-        return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
+        return words.change_summary(self.transitions, self.also_needs, self.moves)
 
 
 @dataclass(frozen=True)
@@ -127,7 +103,7 @@ class Engine:
             for fact in facts:
                 evaluator.assert_fact(fact)
             return evaluator
-        from perimeter.backends.durable import (
+        from .backends.durable import (
             DurableEvaluator,  # durable-rules loads only when used
         )
 
@@ -148,12 +124,21 @@ class Engine:
         """Every step's state and blockers, every condition, and the goal."""
         return conclude(self.pathway, self.mode, self.evaluation(), self._facts)
 
-    def status(self, id_: str) -> StepStatus | ConditionStatus:
-        """Where one step, condition or the goal stands (`id_` in any case)."""
+    def status(self, id_: str) -> StepStatus:
+        """Where one step or the goal stands (`id_` in any case); `condition()` answers for conditions."""
         canonical = known_id(self.pathway, id_)
-        if canonical in self.pathway.steps:
-            return step_status(self.pathway, self.mode, self._evaluator.evaluation((canonical,)), self._facts,
-                               canonical)
+        if canonical not in self.pathway.steps:
+            raise UnknownIdError(f"'{canonical}' is a condition, not a step",
+                                 hint="Engine.condition() tells whether a condition holds")
+        return step_status(self.pathway, self.mode, self._evaluator.evaluation((canonical,)), self._facts,
+                           canonical)
+
+    def condition(self, id_: str) -> ConditionStatus:
+        """Whether one condition holds (`id_` in any case), and the fact behind it."""
+        canonical = known_id(self.pathway, id_)
+        if canonical not in self.pathway.conditions:
+            raise UnknownIdError(f"'{canonical}' is a step, not a condition",
+                                 hint="Engine.status() tells where a step stands")
         rule = self.pathway.conditions[canonical]
         return ConditionStatus(id=canonical, title=rule.title, holds=canonical in self._facts,
                                fact=self._facts.get(canonical))
@@ -164,16 +149,37 @@ class Engine:
         """The id a question names: an id, `goal`, or words such as "Mexico join NORAD"."""
         return resolve(self.pathway, question)
 
-    def explain(self, question: str) -> Explanation | RelationshipAnswer:
-        """Why the target stands where it does: the why-not tree, the support, or the violation.
+    def explain(self, question: str) -> Explanation:
+        """Why a step, the goal or a condition stands where it does: the why-not
+        tree, the support, or the violation; `reasons` says it in sentences.
 
-        A question about a relationship on the spectrum ("why isn't US/Mexico at
-        combined exercises") is answered with the measures it lacks.
+        A question about a relationship on the spectrum is answered by
+        `explain_relationship()`; `ask()` takes either.
+        """
+        if resolve_relationship(self.pathway, question) is not None:
+            raise UnknownIdError(f"'{question}' asks about a relationship on the spectrum, not a step",
+                                 hint="Engine.explain_relationship() or Engine.ask() answers it")
+        answer = explain(self.pathway, self.mode, self.evaluation(), self._facts, self.resolve(question))
+        return answer.model_copy(update={"reasons": words.explanation_reasons(answer)})
+
+    def explain_relationship(self, question: str) -> RelationshipAnswer:
+        """Why a relationship is not higher on the spectrum (Chart 1): the measures it lacks.
+
+        "why isn't US/Mexico at combined exercises", or "where does Canada/Mexico
+        stand" (then the next level up is meant).
         """
         about = resolve_relationship(self.pathway, question)
-        if about is not None:
-            return why_not_at(self.chart(), *about)
-        return explain(self.pathway, self.mode, self.evaluation(), self._facts, self.resolve(question))
+        if about is None:
+            raise UnknownIdError(f"'{question}' names no relationship on the spectrum",
+                                 hint="name one by its title or alias, e.g. \"why isn't A/B at <level>\"")
+        answer = why_not_at(self.chart(), *about)
+        return answer.model_copy(update={"reasons": words.relationship_reasons(answer)})
+
+    def ask(self, question: str) -> Explanation | RelationshipAnswer:
+        """Either answer, whichever the question is about: for callers that show both."""
+        if resolve_relationship(self.pathway, question) is not None:
+            return self.explain_relationship(question)
+        return self.explain(question)
 
     def chart(self) -> Chart:
         """Where each relationship stands on the spectrum (Chart 1), given what is done."""
@@ -215,12 +221,12 @@ class Engine:
         self._evaluator.journal_start()
         undo: list[tuple[str, Fact]] = []
         try:
-            for change in changes:
-                if change.action == "assert":
-                    fact = make_fact(self.pathway, change.id, change.attributes, change.source, change.citation)
+            for item in changes:
+                if item.action == "assert":
+                    fact = make_fact(self.pathway, item.id, item.attributes, item.source, item.citation)
                     self._assert(fact, force, undo)
                 else:
-                    self._retract(self._held(change.id), undo)
+                    self._retract(self._held(item.id), undo)
         except EvaluationError:
             # The engine underneath failed mid-change; its session cannot be
             # trusted, so start a fresh one from the facts as they were.
@@ -252,7 +258,7 @@ class Engine:
         if not force and fact.id in self.pathway.steps:
             status = step_status(self.pathway, self.mode, self._evaluator.evaluation((fact.id,)), self._facts, fact.id)
             if status.state is State.VIOLATED:
-                raise RefusedError(_refusal(fact.id, status.blockers), hint="fix the attributes, or force it",
+                raise RefusedError(words.refusal(fact.id, status.blockers), hint="fix the attributes, or force it",
                                    blockers=status.blockers)
 
     def _refuse_if_blocked(self, step: str, missing: frozenset[str]) -> None:
@@ -260,7 +266,8 @@ class Engine:
             return
         blockers = tuple(b for b in step_status(self.pathway, self.mode, self._evaluator.evaluation((step,)),
                                                 self._facts, step).blockers if b.kind != "constraint")
-        raise RefusedError(_refusal(step, blockers), hint="establish them first, or force it", blockers=blockers)
+        raise RefusedError(words.refusal(step, blockers), hint="establish them first, or force it",
+                           blockers=blockers)
 
     def _retract(self, fact: Fact, undo: list[tuple[str, Fact]]) -> None:
         self._evaluator.retract_fact(fact)
@@ -288,7 +295,7 @@ class Engine:
         canonical = known_id(self.pathway, id_)
         if canonical not in self._facts:
             raise RefusedError(f"'{canonical}' is not recorded, so there is nothing to retract",
-                               hint="see the recorded facts with `perimeter status`")
+                               hint="only recorded facts can be retracted")
         return self._facts[canonical]
 
 
@@ -338,26 +345,6 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _phrase(transition: Transition) -> str:
-    if transition.after == "blocked":
-        return "blocked again" if transition.before in ("eligible", "done") else "blocked"
-    if transition.after == "eligible":
-        return "now eligible"
-    if transition.after == "violated":
-        return "now violated"
-    return f"now {transition.after}"
-
-
-def _and(ids: list[str]) -> str:
-    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
-
-
-def _refusal(step: str, blockers: Iterable[Blocker]) -> str:
-    names = ", ".join(f"{b.id} ({b.basis.value})" if b.kind != "constraint" else f"{b.title}, {b.detail}"
-                      for b in blockers)
-    return f"{step} cannot be recorded as done: {names}"
 
 
 def open_engine(rules: str | Path | Iterable[str | Path] | None = None,

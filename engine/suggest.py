@@ -1,4 +1,9 @@
-""""Did you mean" for mistyped ids, with the standard library's difflib."""
+""""Did you mean" for mistyped ids, with the standard library's difflib.
+
+One call, `close_matches`, finds the candidates; `did_you_mean` words them
+as a hint.  An error carries both, so the hint a person reads and the
+candidates a program reads never disagree.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,17 @@ import difflib
 from collections.abc import Iterable
 
 
-def closest(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
-    """The known names nearest to `word`, best first, compared without case."""
+def close_matches(word: str, known: Iterable[str], limit: int = 3) -> tuple[str, ...]:
+    """The known names nearest to `word`, best first, compared without case; () when none is close."""
     by_folded: dict[str, str] = {}
-    for candidate in candidates:
-        by_folded.setdefault(candidate.casefold(), candidate)
+    for name in known:
+        by_folded.setdefault(name.casefold(), name)
     matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=limit, cutoff=0.5)
-    return [by_folded[m] for m in matches]
+    return tuple(by_folded[m] for m in matches)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A hint naming the closest known names, or "" when nothing is close."""
-    names = closest(word, candidates)
-    if not names:
+def did_you_mean(matches: tuple[str, ...]) -> str:
+    """A hint offering `matches` (from `close_matches`), or "" when there are none."""
+    if not matches:
         return ""
-    return "did you mean " + " or ".join(f"'{n}'" for n in names) + "?"
+    return "did you mean " + " or ".join(f"'{n}'" for n in matches) + "?"

@@ -1,4 +1,9 @@
-"""Shared fixtures: the paper's compiled pathway, its baseline, and engines that close."""
+"""Fixtures every tier shares: the paper's pathway and baseline, engines that close, a state file of
+the test's own; and the hypothesis profiles.
+
+Fixtures only: helpers a test imports by name live in builders.py (and, per tier, in
+cli/clitools.py and property/strategies.py).  A test module never imports from a conftest.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,13 @@ from perimeter import Engine, Mode, load_facts, load_pathway
 
 # Two hypothesis profiles: `ci` (the default, a few minutes in all) and
 # `thorough` (twenty times the examples), chosen with HYPOTHESIS_PROFILE.
-# Tests state their budget with `budget(n)`, which the profile scales.
+# Tests state their budget with `budget(n)` (property/strategies.py), which
+# scales it by the profile's examples over ci's.
 settings.register_profile("ci", deadline=None, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", deadline=None, max_examples=1200,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-def budget(examples: int) -> settings:
-    """`examples` under the ci profile, scaled up under a more thorough one."""
-    return settings(max_examples=examples * settings.default.max_examples // 60)
-
-REPO = Path(__file__).resolve().parents[1]
-PAPER = REPO.parent / "shared" / "seed" / "000_65d1125c66a3b996.txt"
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +57,18 @@ def engines():
 def engine_2013(engines, paper, baseline):
     """An engine on the paper's rules at the 2013 baseline."""
     return engines(paper, baseline)
+
+
+@pytest.fixture
+def state_file(tmp_path, monkeypatch) -> Path:
+    """The test's own state file (through PERIMETER_STATE); no XDG or colour settings from outside.
+
+    Every CLI test gets it (tests/cli/conftest.py makes it autouse as `state`); any other test that
+    runs the command in-process asks for it, so no test reads or writes the user's real state.
+    """
+    path = tmp_path / "state" / "state.yaml"
+    monkeypatch.setenv("PERIMETER_STATE", str(path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    for name in ("NO_COLOR", "CLICOLOR_FORCE"):
+        monkeypatch.delenv(name, raising=False)
+    return path

@@ -9,11 +9,12 @@ facts that support it; for a violated one, what it violates.
 
 from __future__ import annotations
 
-from perimeter.answers.status import Blocker, Result, State, step_status
-from perimeter.backends.protocol import Evaluation
-from perimeter.pathway.compiled import Kind, Mode, Pathway
-from perimeter.pathway.model import Basis, Citation, Fact
-from pydantic import Field
+from typing import Any
+
+from ..answers.status import Answer, Blocker, Result, State, step_status
+from ..backends.protocol import Evaluation
+from ..pathway.compiled import Kind, Mode, Pathway, Requirement
+from ..pathway.model import Basis, Citation, Fact
 
 
 class Reason(Result):
@@ -48,17 +49,13 @@ class Support(Result):
     """The recorded fact; None for the goal, which is derived."""
 
 
-class Explanation(Result):
-    """The answer to "why" or "why not" for one target."""
+class Explanation(Answer):
+    """The answer to "why" or "why not" for a step, the goal or a condition.
 
-    target: str
-    title: str
-    kind: str
-    state: str
-    missing: tuple[str, ...] = ()
-    """The target's own unmet preconditions."""
-    frontier: tuple[str, ...] = ()
-    """What can be acted on now toward the target, in plan order."""
+    `missing` holds the target's own unmet preconditions (for a violated
+    step, the ones it breaks).
+    """
+
     tree: tuple[Reason, ...] = ()
     """Why not: the unmet preconditions, each down to actionable leaves."""
     support: tuple[Support, ...] = ()
@@ -67,8 +64,8 @@ class Explanation(Result):
     """For a violated step: the preconditions and constraints it breaks."""
     fact: Fact | None = None
     """The target's own fact, when it is recorded."""
-    reasons: list[str] = Field(default_factory=list)
-    """The answer in sentences, for people."""
+    needed_by: tuple[str, ...] = ()
+    """For a condition: the steps that need it, in the rule set's order."""
 
 
 def explain(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact], target: str) -> Explanation:
@@ -77,22 +74,17 @@ def explain(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[st
         return _explain_condition(pathway, facts, target)
     status = step_status(pathway, mode, evaluation, facts, target)
     rule = pathway.steps[target]
-    base = dict(target=target, title=rule.title, kind=rule.kind.value, state=status.state.value,
-                fact=facts.get(target))
+    base: dict[str, Any] = dict(target=target, title=rule.title, kind=rule.kind.value, state=status.state.value,
+                                fact=facts.get(target))
     support = _support(pathway, mode, evaluation, facts, target)
     if status.state in (State.ELIGIBLE, State.DONE):
-        return Explanation(**base, support=support, reasons=_why_reasons(pathway, target, status.state, support))
+        return Explanation(**base, support=support)
     if status.state is State.VIOLATED:
         return Explanation(**base, support=support, violations=status.blockers,
-                           missing=tuple(b.id for b in status.blockers if b.kind != "constraint"),
-                           reasons=[f"{target} is recorded as done, but it breaks: "
-                                    + "; ".join(_blocker_sentence(b) for b in status.blockers)])
+                           missing=tuple(b.id for b in status.blockers if b.kind != "constraint"))
     tree, frontier = _why_not_tree(pathway, mode, evaluation, facts, target)
     missing = tuple(r.id for r in tree)
-    reasons = [f"{target} ({rule.title}) is blocked: it needs " + ", ".join(
-        f"{r.id} ({r.basis.value})" for r in tree) + ".",
-        "Can be done now toward it: " + (", ".join(frontier) or "nothing") + "."]
-    return Explanation(**base, missing=missing, frontier=frontier, tree=tree, support=support, reasons=reasons)
+    return Explanation(**base, missing=missing, frontier=frontier, tree=tree, support=support)
 
 
 def _explain_condition(pathway: Pathway, facts: dict[str, Fact], target: str) -> Explanation:
@@ -100,16 +92,13 @@ def _explain_condition(pathway: Pathway, facts: dict[str, Fact], target: str) ->
     holds = target in facts
     needing = {r.step for r in pathway.requirements(Mode.IMPLIED) if r.need == target}
     dependants = [step for step in pathway.steps if step in needing]
-    reasons = [f"{target} ({rule.title}) {'holds' if holds else 'does not hold'}"
-               + (f": {facts[target].source}" if holds and facts[target].source else "") + "."]
-    if dependants:
-        reasons.append("Needed by: " + ", ".join(dependants) + ".")
     return Explanation(target=target, title=rule.title, kind=Kind.CONDITION.value,
                        state="holds" if holds else "absent", fact=facts.get(target),
-                       frontier=() if holds else (target,), reasons=reasons)
+                       frontier=() if holds else (target,), needed_by=tuple(dependants))
 
 
-def _support(pathway, mode, evaluation, facts, target) -> tuple[Support, ...]:
+def _support(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
+             target: str) -> tuple[Support, ...]:
     missing = evaluation.unmet.get(target, frozenset())
     return tuple(
         Support(id=r.need, kind=r.kind.value, title=pathway.title_of(r.need), basis=r.basis,
@@ -117,24 +106,25 @@ def _support(pathway, mode, evaluation, facts, target) -> tuple[Support, ...]:
         for r in pathway.preconditions(target, mode) if r.need not in missing)
 
 
-def _why_not_tree(pathway, mode, evaluation, facts, target) -> tuple[tuple[Reason, ...], tuple[str, ...]]:
+def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
+                  target: str) -> tuple[tuple[Reason, ...], tuple[str, ...]]:
     """The unmet preconditions of `target`, each expanded once, and the actionable leaves.
 
     Without recursion (a pathway may be a 10,000-step chain): a pre-order
     walk records each occurrence, then nodes are built from the leaves up.
     """
-    def unmet(step: str) -> list:
+    def unmet(step: str) -> list[Requirement]:
         missing = evaluation.unmet.get(step, frozenset())
         return [r for r in pathway.preconditions(step, mode) if r.need in missing]
 
     expanded: set[str] = set()
     frontier: set[str] = set()
-    occurrences: list[tuple[int, dict, bool]] = []  # parent index, node fields, expanded
+    occurrences: list[tuple[int, dict[str, Any], bool]] = []  # parent index, node fields, expanded
     stack = [(-1, r) for r in reversed(unmet(target))]
     while stack:
         parent, requirement = stack.pop()
         need = requirement.need
-        link = dict(id=need, basis=requirement.basis, citation=requirement.citation)
+        link: dict[str, Any] = dict(id=need, basis=requirement.basis, citation=requirement.citation)
         if need in pathway.conditions:
             frontier.add(need)
             occurrences.append((parent, dict(link, kind="condition", title=pathway.title_of(need),
@@ -162,20 +152,3 @@ def _why_not_tree(pathway, mode, evaluation, facts, target) -> tuple[tuple[Reaso
         node = Reason(**fields, needs=tuple(reversed(built.pop(index, []))))
         built.setdefault(parent, []).append(node)
     return tuple(reversed(built.get(-1, []))), tuple(sorted(frontier, key=pathway.order_key))
-
-
-def _why_reasons(pathway: Pathway, target: str, state: State, support: tuple[Support, ...]) -> list[str]:
-    verb = "is done" if state is State.DONE else "can be taken now"
-    if not support:
-        return [f"{target} ({pathway.title_of(target)}) {verb}: it has no preconditions."]
-    parts = []
-    for s in support:
-        source = f" [{s.fact.source}]" if s.fact is not None and s.fact.source else ""
-        parts.append(f"{s.id} holds ({s.basis.value}: {s.citation.section}, \"{s.citation.quote}\"){source}")
-    return [f"{target} ({pathway.title_of(target)}) {verb}: " + "; ".join(parts) + "."]
-
-
-def _blocker_sentence(blocker: Blocker) -> str:
-    if blocker.kind == "constraint":
-        return f"{blocker.title} ({blocker.detail}; {blocker.basis.value}: \"{blocker.citation.quote}\")"
-    return f"{blocker.id} does not hold ({blocker.basis.value}: \"{blocker.citation.quote}\")"

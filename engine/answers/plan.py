@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import heapq
 
-from perimeter.answers.status import Result
-from perimeter.backends.protocol import Evaluation
-from perimeter.pathway.compiled import Kind, Mode, Pathway
+from ..answers.status import Result
+from ..backends.protocol import Evaluation
+from ..pathway.compiled import Kind, Mode, Pathway
 
 
 class PlanItem(Result):

@@ -14,8 +14,8 @@ import difflib
 import re
 from functools import lru_cache
 
-from perimeter.errors import AmbiguousTargetError, UnknownIdError
-from perimeter.pathway.compiled import Pathway
+from ..errors import AmbiguousTargetError, UnknownIdError
+from ..pathway.compiled import Pathway
 
 _FILLER = frozenset("""
     why whi how what which when where who whom whose can cant cannot could couldnt would wouldnt should
@@ -65,7 +65,7 @@ def resolve(pathway: Pathway, question: str) -> str:
     asked = set(words(text))
     if not asked:
         raise UnknownIdError(f"'{question}' names no step or condition",
-                             hint="ask about a step id, a condition id, or 'goal' (see `perimeter status`)")
+                             hint="ask about a step id, a condition id, or 'goal'")
     phrases = _phrases(pathway)
     # First, one phrase (a title, an alias) saying it all; then words from several.
     in_one = [id_ for id_, sets in phrases.items() if any(all(_covered(w, s) for w in asked) for s in sets)]
@@ -78,8 +78,9 @@ def resolve(pathway: Pathway, question: str) -> str:
         listed = ", ".join(f"{c} ({pathway.title_of(c)})" for c in covering)
         raise AmbiguousTargetError(f"'{question}' could mean {listed}", candidates=covering,
                                    hint="add a word that tells them apart, or give the id")
-    raise UnknownIdError(f"'{question}' matches no step or condition",
-                         hint=_nearest(pathway, asked, vocabulary), candidates=[])
+    nearest = _nearest(pathway, asked, vocabulary)
+    hint = "closest: " + ", ".join(f"{b} ({pathway.title_of(b)})" for b in nearest) if nearest else ""
+    raise UnknownIdError(f"'{question}' matches no step or condition", hint=hint, candidates=nearest)
 
 
 def _covered(word: str, known: frozenset[str]) -> bool:
@@ -101,14 +102,11 @@ def _phrases(pathway: Pathway) -> dict[str, tuple[frozenset[str], ...]]:
     return phrases
 
 
-def _nearest(pathway: Pathway, asked: set[str], vocabulary: dict[str, frozenset[str]]) -> str:
-    """Name the targets that cover most of the question, best first."""
+def _nearest(pathway: Pathway, asked: set[str], vocabulary: dict[str, frozenset[str]]) -> tuple[str, ...]:
+    """The targets (at most three) that cover most of the question, best first."""
     scored = sorted(((sum(_covered(w, known) for w in asked), id_) for id_, known in vocabulary.items()),
                     key=lambda pair: (-pair[0], pathway.order_key(pair[1])))
-    best = [id_ for score, id_ in scored[:3] if score > 0]
-    if not best:
-        return "list the steps with `perimeter status`"
-    return "closest: " + ", ".join(f"{b} ({pathway.title_of(b)})" for b in best)
+    return tuple(id_ for score, id_ in scored[:3] if score > 0)
 
 
 _CHART_WORDS = frozenset(_stem(w) for w in """
@@ -137,11 +135,14 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
     if best is None:
         return None
     rest = asked - best[2]
-    level, level_words = None, frozenset()
+    level: str | None = None
+    level_words: frozenset[str] = frozenset()
     for candidate in spectrum.levels:
         for text in (candidate.id.replace("_", " "), candidate.name):
             phrase = frozenset(words(text))
-            if phrase and phrase <= rest and len(phrase) > len(level_words):
+            # A level named only by chart words ("no relationship" once "no" is
+            # dropped) would capture "where does the relationship stand".
+            if phrase and not phrase <= _CHART_WORDS and phrase <= rest and len(phrase) > len(level_words):
                 level, level_words = candidate.id, phrase
     if level is None and not rest <= _CHART_WORDS:
         return None

@@ -10,10 +10,12 @@ groups: crisis support, below it, is missing.
 
 from __future__ import annotations
 
-from perimeter.answers.status import Result
-from perimeter.errors import UnknownIdError
-from perimeter.pathway.compiled import Pathway, SpectrumRules
-from perimeter.pathway.model import Basis, Citation, Measure
+from typing import Any
+
+from ..answers.status import Answer, Result
+from ..errors import UnknownIdError
+from ..pathway.compiled import Pathway, SpectrumRules
+from ..pathway.model import Basis, Citation, Measure
 
 
 class MeasureStatus(Result):
@@ -74,18 +76,20 @@ class ChartMove(Result):
     after_name: str
 
 
-class RelationshipAnswer(Result):
-    """Why a relationship is not at a level: the measures missing on the way up."""
+class RelationshipAnswer(Answer):
+    """Why a relationship is not at a level: the measures missing on the way up.
 
-    target: str
+    The shape of every answer: `state` is the level's name, `missing` the ids
+    of the levels whose measures it lacks, `frontier` the steps that would put
+    one of them in place; `measures` holds those missing measures in full.
+    """
+
     kind: str = "relationship"
-    title: str
     level: int
     level_name: str
     asked: int
     asked_name: str
-    missing: tuple[MeasureStatus, ...]
-    reasons: tuple[str, ...]
+    measures: tuple[MeasureStatus, ...] = ()
 
 
 def chart(pathway: Pathway, measures: tuple[Measure, ...], holds: frozenset[str]) -> Chart:
@@ -113,25 +117,10 @@ def why_not_at(current: Chart, relationship: str, level: str | None) -> Relation
     else:
         asked = current.level_ids.index(level)
     gaps = standing.gaps(asked)
-    name = current.scale[asked]
-    if not gaps or standing.level >= asked:
-        reasons = (f"{standing.title} stands at {standing.level_name} (level {standing.level}), "
-                   f"at or above {name}.",)
-    else:
-        reasons = (f"{standing.title} stands at {standing.level_name} (level {standing.level}); to stand at "
-                   f"{name} (level {asked}) it lacks: " + ", ".join(_gap(g) for g in gaps) + ".",)
-    return RelationshipAnswer(target=relationship, title=standing.title, level=standing.level,
-                              level_name=standing.level_name, asked=asked, asked_name=name,
-                              missing=tuple(gaps), reasons=reasons)
-
-
-def _gap(gap: MeasureStatus) -> str:
-    text = gap.name
-    if gap.citation is not None:
-        text += f" (the paper: \"{gap.citation.quote}\")"
-    if gap.by_steps:
-        text += f", which {' or '.join(gap.by_steps)} would put in place"
-    return text
+    return RelationshipAnswer(target=relationship, title=standing.title, state=standing.level_name,
+                              level=standing.level, level_name=standing.level_name, asked=asked,
+                              asked_name=current.scale[asked], missing=tuple(g.level for g in gaps),
+                              frontier=tuple(sorted({s for g in gaps for s in g.by_steps})), measures=tuple(gaps))
 
 
 def _spectrum(pathway: Pathway) -> SpectrumRules:
@@ -147,21 +136,22 @@ def _standing(spectrum: SpectrumRules, relationship: str, measures: tuple[Measur
     recorded = {m.level: m for m in measures if m.relationship == relationship}
     effects = [e for e in spectrum.effects if e.relationship == relationship]
     statuses: list[MeasureStatus] = []
-    for index, level in enumerate(spectrum.levels):
+    for index, rung in enumerate(spectrum.levels):
         if index < spectrum.floor:
             continue
-        by_steps = tuple(dict.fromkeys(e.step for e in effects if e.level == level.id))
-        done = next((e for e in effects if e.level == level.id and e.step in holds), None)
-        measure = recorded.get(level.id)
+        by_steps = tuple(dict.fromkeys(e.step for e in effects if e.level == rung.id))
+        done = next((e for e in effects if e.level == rung.id and e.step in holds), None)
+        measure = recorded.get(rung.id)
+        evidence: dict[str, Any]
         if measure is not None and measure.in_place:
-            status = dict(in_place=True, basis=measure.basis, citation=measure.citation, source="baseline")
+            evidence = dict(in_place=True, basis=measure.basis, citation=measure.citation, source="baseline")
         elif done is not None:
-            status = dict(in_place=True, basis=done.basis, citation=done.citation, source=done.step)
+            evidence = dict(in_place=True, basis=done.basis, citation=done.citation, source=done.step)
         elif measure is not None:  # recorded as absent
-            status = dict(in_place=False, basis=measure.basis, citation=measure.citation)
+            evidence = dict(in_place=False, basis=measure.basis, citation=measure.citation)
         else:
-            status = dict(in_place=False)
-        statuses.append(MeasureStatus(level=level.id, index=index, name=level.name, by_steps=by_steps, **status))
+            evidence = dict(in_place=False)
+        statuses.append(MeasureStatus(level=rung.id, index=index, name=rung.name, by_steps=by_steps, **evidence))
     level = spectrum.floor - 1
     for status in statuses:
         if not status.in_place:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-from perimeter.backends.protocol import Evaluation
-from perimeter.pathway.compiled import Kind, Mode, Pathway
-from perimeter.pathway.model import Basis, Citation, Fact, Sector
 from pydantic import BaseModel, ConfigDict
+
+from ..backends.protocol import Evaluation
+from ..pathway.compiled import Kind, Mode, Pathway
+from ..pathway.model import Basis, Citation, Fact, Sector
 
 
 class State(str, Enum):
@@ -30,7 +31,36 @@ class State(str, Enum):
 
 
 class Result(BaseModel):
+    """Base of every answer: immutable, and nothing but its declared fields."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Answer(Result):
+    """The shape every "why" answer shares, for a step, a condition, the goal or a relationship.
+
+    `missing` names what the target lacks (preconditions, or a relationship's
+    levels); `frontier` what can be acted on now toward it, in plan order.
+    `reasons` is the answer in sentences: empty as computed here, filled by
+    the presentation layer when an `Engine` hands the answer out.
+    """
+
+    target: str
+    title: str
+    kind: str
+    state: str
+    """A step state, `holds`/`absent` for a condition, a level name for a relationship."""
+    missing: tuple[str, ...] = ()
+    frontier: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+class Transition(Result):
+    """One step or condition whose standing a change moved."""
+
+    id: str
+    before: str
+    after: str
 
 
 class Blocker(Result):

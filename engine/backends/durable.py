@@ -12,7 +12,9 @@ per step (durable's C core loops forever past 512 sibling rules):
     attr(step, name, value) and allows(...)      -> no breach
     constrained(step, name) and no attr(step, name, _) -> no breach
 
-Actions report into a per-session mirror, which is what `evaluation()` reads.
+Actions report into a per-session mirror, which is what `evaluation()` reads;
+the rules, their actions and the mirror are plain Python, in
+`perimeter.backends.durable_session`.
 The quirks in `../shared/notes/durable-rules.md` are handled here:
 
 - every call asserts or retracts one fact (negation is unreliable in batches);
@@ -32,14 +34,18 @@ import itertools
 import json
 import threading
 import weakref
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from perimeter.backends.protocol import Before, Evaluation, Journal
-from perimeter.errors import EvaluationError
-from perimeter.pathway.compiled import Mode, Pathway
-from perimeter.pathway.model import Fact
+from ..backends.durable_session import Action, FactKey, Frames, ruleset_definition
+from ..backends.durable_session import Mirror as _Mirror
+from ..backends.durable_session import (
+    fnv1a_32 as fnv1a_32,  # re-exported: tests check it here
+)
+from ..backends.protocol import Evaluation, Journal
+from ..errors import EvaluationError
+from ..pathway.compiled import Mode, Pathway
+from ..pathway.model import Fact
 
 
 def _import_durable() -> Any:
@@ -52,7 +58,7 @@ def _import_durable() -> Any:
     import is tried again. Where the import works, the shim is never loaded.
     """
     try:
-        from durable import engine
+        from durable import engine  # type: ignore[import-untyped]  # durable-rules ships no type hints
     except ImportError as error:
         if "PyEval_CallObject" not in str(error):
             raise
@@ -67,6 +73,9 @@ def _import_durable() -> Any:
     return engine
 
 
+# durable-rules is untyped: its module, and what comes from it, are `Any` here and nowhere else.
+_durable: Any
+_IMPORT_ERROR = ""
 try:
     _durable = _import_durable()
 except ImportError as _error:  # pragma: no cover - depends on the interpreter
@@ -79,139 +88,7 @@ _SESSIONS_PER_RULESET = 1000
 _MIRRORS: dict[str, _Mirror] = {}
 
 
-def fnv1a_32(text: str) -> int:
-    """durable's identity hash, as its C core computes it over the id's bytes."""
-    value = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        signed = byte - 256 if byte > 127 else byte  # C `char` is signed on x86
-        value ^= signed & 0xFFFFFFFF
-        value = (value * 16777619) & 0xFFFFFFFF
-    return value
-
-
-class _Mirror:
-    """What durable's actions have reported for one session."""
-
-    def __init__(self, sid: str):
-        self.sid = sid
-        self.unmet: dict[str, set[str]] = defaultdict(set)
-        self.derived_holds: set[str] = set()
-        self.breaches: set[tuple[str, str, str]] = set()
-        self.ids: dict[tuple, str] = {}
-        self.hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
-        self.counter = itertools.count()
-        self.live: dict[str, dict[str, Any]] = {}
-        """Every fact the session holds, by id: durable's C core crashes when a
-        session still holding unmatched join facts is deleted, so closing
-        retracts them all first."""
-        self.journal: Journal | None = None
-        """While a change runs: each touched step's unmet needs, derived holding
-        and breaches as they were before it, so a change costs what it touches."""
-
-    def note(self, step: str) -> None:
-        """Remember `step` as it was, the first time a change touches it."""
-        if self.journal is not None and step not in self.journal:
-            self.journal[step] = Before(frozenset(self.unmet.get(step, ())), step in self.derived_holds,
-                                        frozenset(b for b in self.breaches if b[0] == step))
-
-    def fact_id(self, key: tuple) -> str:
-        """A short id for `key`, unique in this session under durable's hash."""
-        existing = self.ids.get(key)
-        if existing is not None:
-            return existing
-        while True:
-            candidate = _base36(next(self.counter))
-            hashed = fnv1a_32(candidate)
-            if hashed not in self.hashes:
-                self.hashes.add(hashed)
-                self.ids[key] = candidate
-                return candidate
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return "f" + text
-
-
-# Actions receive the matched facts by alias (`frames`), the session's mirror,
-# and the ruleset, through which derived facts are asserted and retracted.
-
-def _unmet_fact(mirror: _Mirror, step: str, need: str) -> dict[str, Any]:
-    return {"t": "unmet", "step": step, "need": need, "sid": mirror.sid,
-            "id": mirror.fact_id(("unmet", step, need))}
-
-
-def _derived_holds_fact(mirror: _Mirror, step: str) -> dict[str, Any]:
-    return {"t": "holds", "subject": step, "derived": 1, "sid": mirror.sid,
-            "id": mirror.fact_id(("holds", step))}
-
-
-def _derive(ruleset: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
-    """Assert a derived fact once, however often negation fires for it."""
-    if fact["id"] not in mirror.live:
-        ruleset.assert_fact(fact)
-        mirror.live[fact["id"]] = fact
-
-
-def _withdraw(ruleset: Any, mirror: _Mirror, fact: dict[str, Any]) -> None:
-    if mirror.live.pop(fact["id"], None) is not None:
-        ruleset.retract_fact(fact)
-
-
-def _on_unmet(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    r = frames["r"]
-    mirror.note(r["step"])
-    mirror.unmet[r["step"]].add(r["need"])
-    if r["derived"]:
-        _derive(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
-
-
-def _on_met(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    r = frames["r"]
-    mirror.note(r["step"])
-    mirror.unmet[r["step"]].discard(r["need"])
-    if r["derived"]:
-        _withdraw(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
-
-
-def _on_derive(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    step = frames["d"]["step"]
-    mirror.note(step)
-    _derive(ruleset, mirror, _derived_holds_fact(mirror, step))
-    mirror.derived_holds.add(step)
-
-
-def _on_underive(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    step = frames["d"]["step"]
-    mirror.note(step)
-    _withdraw(ruleset, mirror, _derived_holds_fact(mirror, step))
-    mirror.derived_holds.discard(step)
-
-
-def _on_breach(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    a = frames["a"]
-    mirror.note(a["step"])
-    mirror.breaches.add((a["step"], a["name"], a["value"]))
-
-
-def _on_accept(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    a = frames["a"]
-    mirror.note(a["step"])
-    mirror.breaches.discard((a["step"], a["name"], a["value"]))
-
-
-def _on_unset(frames: dict, mirror: _Mirror, ruleset: Any) -> None:
-    k = frames["k"]
-    mirror.note(k["step"])
-    mirror.breaches = {b for b in mirror.breaches if b[:2] != (k["step"], k["attr"])}
-
-
-def _lean_ruleset_class() -> type:
+def _lean_ruleset_class() -> type[Any]:
     """durable's Ruleset with its action loop replaced.
 
     durable's own loop parses the session state, wraps every fact in
@@ -222,19 +99,20 @@ def _lean_ruleset_class() -> type:
     once the queue is drained (the engine then replaces the session).
     """
     engine_c = _durable.durable_rules_engine
+    ruleset: Any = _durable.Ruleset
 
-    class LeanRuleset(_durable.Ruleset):
+    class LeanRuleset(ruleset):  # type: ignore[misc]  # durable's classes are untyped, so Any
         def __init__(self, name: str, host: Any, definition: dict[str, Any]):
-            self._lean = {rule: spec.pop("act") for rule, spec in definition.items()}
+            self._lean: dict[str, Action] = {rule: spec.pop("act") for rule, spec in definition.items()}
             for spec in definition.values():
                 spec["run"] = lambda c: None  # the base class wants a callable; never called
             super().__init__(name, host, definition)
 
-        def do_actions(self, state_handle: Any, complete: Any) -> None:
+        def do_actions(self, state_handle: int, complete: Callable[[BaseException | None, Any], None]) -> None:
             failure: BaseException | None = None
             try:
                 result = engine_c.start_action_for_state(self._handle, state_handle)
-                message = json.loads(result[1]) if result else None
+                message: dict[str, Frames] | None = json.loads(result[1]) if result else None
                 while message:
                     (rule, frames), = message.items()
                     try:
@@ -250,26 +128,6 @@ def _lean_ruleset_class() -> type:
             complete(failure, None)
 
     return LeanRuleset
-def _ruleset_definition() -> dict[str, Any]:
-    """The generic rules, as durable's JSON (built fresh: durable mutates it)."""
-    holds_need = {"$and": [{"t": "holds"}, {"subject": {"r": "need"}}]}
-    unmet_of_d = {"$and": [{"t": "unmet"}, {"step": {"d": "step"}}]}
-    holds_of_d = {"$and": [{"t": "holds"}, {"subject": {"d": "step"}}]}
-    attr_of_k = {"$and": [{"t": "attr"}, {"step": {"k": "step"}}, {"name": {"k": "attr"}}]}
-    constrained = {"$and": [{"t": "constrained"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}}]}
-    allows = {"$and": [{"t": "allows"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}},
-                       {"value": {"a": "value"}}]}
-    return {
-        "unmet": {"all": [{"r": {"t": "requires"}}, {"x$not": holds_need}], "act": _on_unmet},
-        "met": {"all": [{"r": {"t": "requires"}}, {"h": holds_need}], "act": _on_met},
-        "derive": {"all": [{"d": {"t": "derived"}}, {"x$not": unmet_of_d}], "act": _on_derive},
-        "underive": {"all": [{"d": {"t": "derived"}}, {"h": holds_of_d}, {"u": unmet_of_d}],
-                     "act": _on_underive},
-        "breach": {"all": [{"a": {"t": "attr"}}, {"k": constrained}, {"x$not": allows}], "act": _on_breach},
-        "accept": {"all": [{"a": {"t": "attr"}}, {"k": allows}], "act": _on_accept},
-        # Negation re-fires when its blocker goes: the retraction rule for breaches.
-        "unset": {"all": [{"k": {"t": "constrained"}}, {"x$not": attr_of_k}], "act": _on_unset},
-    }
 
 
 class _Pool:
@@ -296,8 +154,9 @@ class _Pool:
             return self.free.pop()
         if self.host is None:
             lean = _lean_ruleset_class()
+            host: Any = _durable.Host
 
-            class QuietHost(_durable.Host):
+            class QuietHost(host):  # type: ignore[misc]  # durable's classes are untyped, so Any
                 def _run(self) -> None:  # no polling threads: actions run on our thread
                     pass
 
@@ -312,7 +171,7 @@ class _Pool:
         name = next((n for n, count in self.sessions.items() if count < _SESSIONS_PER_RULESET), None)
         if name is None:
             name = f"perimeter_{next(self.names)}"
-            self.host.register_rulesets({name: _ruleset_definition()})
+            self.host.register_rulesets({name: ruleset_definition()})
             self.sessions[name] = 0
         self.sessions[name] += 1
         return name, str(next(self.sids))
@@ -333,6 +192,7 @@ class _Pool:
             raise failures[0]
 
     def close(self, name: str, sid: str, emptied: bool) -> None:
+        """Take back a session; an emptied one is lent again, any other retired."""
         if emptied:
             self.free.append((name, sid))
 
@@ -409,7 +269,7 @@ class DurableEvaluator:
             if rule.derived:
                 self._send("assert", self._fact("derived", (step,), step=step))
 
-    def _fact(self, kind: str, key: tuple, **fields: Any) -> dict[str, Any]:
+    def _fact(self, kind: str, key: FactKey, **fields: Any) -> dict[str, Any]:
         return {"t": kind, **fields, "sid": self.sid, "id": self.mirror.fact_id((kind, *key))}
 
     def _fact_messages(self, fact: Fact) -> list[dict[str, Any]]:
@@ -420,11 +280,13 @@ class DurableEvaluator:
         return messages
 
     def assert_fact(self, fact: Fact) -> None:
+        """Assert `fact` and its attributes, one durable call each."""
         for message in self._fact_messages(fact):
             self._send("assert", message)
         self.facts[fact.id] = fact
 
     def retract_fact(self, fact: Fact) -> None:
+        """Retract `fact` as it was asserted, attributes first."""
         stored = self.facts.pop(fact.id)
         for message in reversed(self._fact_messages(stored)):
             self._send("retract", message)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from perimeter.pathway.model import Fact
+from ..pathway.model import Fact
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Evaluation:
         return (self.holds, self.breaches) == (other.holds, other.breaches) and {
             k: v for k, v in self.unmet.items() if v} == {k: v for k, v in other.unmet.items() if v}
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: `unmet` is a dict
 
 
 class Before(NamedTuple):
@@ -58,9 +58,13 @@ class Evaluator(Protocol):
     and that a retracted id is; evaluators need not check.
     """
 
-    def assert_fact(self, fact: Fact) -> None: ...
+    def assert_fact(self, fact: Fact) -> None:
+        """Add `fact` and bring the conclusions up to date."""
+        ...
 
-    def retract_fact(self, fact: Fact) -> None: ...
+    def retract_fact(self, fact: Fact) -> None:
+        """Remove `fact` and bring the conclusions up to date."""
+        ...
 
     def evaluation(self, steps: Iterable[str] | None = None) -> Evaluation:
         """What is concluded; an evaluator may restrict `unmet` and `breaches` to `steps`."""
@@ -76,4 +80,6 @@ class Evaluator(Protocol):
         move; a step that moved must be listed)."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Free what the evaluator holds; it is unusable afterwards."""
+        ...

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from perimeter.backends.protocol import Before, Evaluation, Journal
-from perimeter.pathway.compiled import Mode, Pathway
-from perimeter.pathway.model import Fact
+from ..backends.protocol import Before, Evaluation, Journal
+from ..pathway.compiled import Mode, Pathway
+from ..pathway.model import Fact
 
 
 class ReferenceEvaluator:
@@ -23,12 +23,15 @@ class ReferenceEvaluator:
         self._start: Evaluation | None = None
 
     def assert_fact(self, fact: Fact) -> None:
+        """Hold `fact`; nothing is computed until asked."""
         self.facts[fact.id] = fact
 
     def retract_fact(self, fact: Fact) -> None:
+        """Drop `fact`; nothing is computed until asked."""
         self.facts.pop(fact.id, None)
 
     def close(self) -> None:
+        """Forget every fact."""
         self.facts.clear()
 
     def evaluation(self, steps: Iterable[str] | None = None) -> Evaluation:
@@ -36,14 +39,15 @@ class ReferenceEvaluator:
         return self._evaluate()
 
     def journal_start(self) -> None:
+        """Remember everything as it stands now."""
         self._start = self._evaluate()
 
     def journal_stop(self) -> Journal:
         """Every step, as it stood at `journal_start`: plain, not fast."""
         start, self._start = self._start or self._evaluate(), None
-        return {step: Before(start.unmet.get(step, frozenset()), step in start.holds,
+        return {step: Before(start.unmet.get(step, frozenset()), rule.derived and step in start.holds,
                              frozenset(b for b in start.breaches if b[0] == step))
-                for step in self.pathway.steps}
+                for step, rule in self.pathway.steps.items()}
 
     def _evaluate(self) -> Evaluation:
         holds = set(self.facts)

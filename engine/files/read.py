@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-from perimeter.errors import Diagnostic, LoadError
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types-PyYAML is not a dependency)
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .. import codes
+from ..errors import Diagnostic, LoadError
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
@@ -36,7 +39,8 @@ _VALUE_TAG = "tag:yaml.org,2002:value"  # what PyYAML resolves a plain `=` to
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "timestamp")}
 _KIND_NAMES = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
 
-Path_ = tuple[Any, ...]
+Path_ = tuple[str | int, ...]
+"""Where a value sits in a document: the keys and list positions leading to it."""
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -47,7 +51,7 @@ class SourceMap:
     file: str
     marks: dict[Path_, tuple[int, int]]
 
-    def where(self, path: Iterable[Any]) -> tuple[int, int]:
+    def where(self, path: Iterable[str | int]) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest located ancestor."""
         path = tuple(path)
         while path:
@@ -56,9 +60,11 @@ class SourceMap:
             path = path[:-1]
         return self.marks.get((), (1, 1))
 
-    def diagnostic(self, path: Iterable[Any], code: str, message: str, hint: str = "") -> Diagnostic:
+    def diagnostic(self, path: Iterable[str | int], code: str, message: str, hint: str = "",
+                   candidates: tuple[str, ...] = ()) -> Diagnostic:
+        """A diagnostic at `path` (or its nearest located ancestor) in this file."""
         line, col = self.where(path)
-        return Diagnostic(self.file, line, col, code, message, hint)
+        return Diagnostic(self.file, line, col, code, message, hint, candidates=candidates)
 
 
 @dataclass(frozen=True)
@@ -73,25 +79,27 @@ def read_text(path: Path) -> str:
     """The file's text, refusing what is not a readable UTF-8 file of sane size."""
     name = str(path)
     if not path.exists():
-        raise LoadError(f"{name}: no such file", hint="check the path")
+        raise file_error(name, "no such file", "check the path")
     if path.is_dir():
-        raise LoadError(f"{name}: is a directory, not a YAML file", hint="name a file")
+        raise file_error(name, "is a directory, not a YAML file", "name a file")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise LoadError(
-                f"{name}: file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
-                hint="split it into several files",
-            )
+            raise file_error(
+                name, f"file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
+                "split it into several files")
         raw = path.read_bytes()
     except OSError as error:
-        raise LoadError(f"{name}: cannot read: {error.strerror}", hint="check permissions") from None
+        raise file_error(name, f"cannot read: {error.strerror}", "check permissions") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise LoadError(
-            f"{name}: not UTF-8 text (byte {error.start})", hint="save the file as UTF-8 YAML"
-        ) from None
+        raise file_error(name, f"not UTF-8 text (byte {error.start})", "save the file as UTF-8 YAML") from None
+
+
+def file_error(file: str, message: str, hint: str, code: str = codes.LOAD) -> LoadError:
+    """A LoadError about `file` as a whole, not one of its lines."""
+    return LoadError(Diagnostic(file, 0, 0, code, message, hint))
 
 
 def parse(text: str, file: str) -> Document:
@@ -107,9 +115,9 @@ def parse(text: str, file: str) -> Document:
     except yaml.reader.ReaderError as error:
         raise _reader_error(error, text, file) from None
     except yaml.YAMLError as error:
-        raise LoadError(f"{file}: malformed YAML: {error}", hint="fix the YAML syntax") from None
+        raise file_error(file, f"malformed YAML: {error}", "fix the YAML syntax") from None
     except RecursionError:
-        raise LoadError(f"{file}: nesting too deep", hint=f"keep nesting under {MAX_DEPTH} levels") from None
+        raise file_error(file, "nesting too deep", f"keep nesting under {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
     marks: dict[Path_, tuple[int, int]] = {}
@@ -142,21 +150,27 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
             stack.append((node, True))
             for child in children:
                 if sizes.get(id(child)) == -1:
-                    raise _too_many(child, file, "an alias refers to itself",
+                    raise _at_node(child, file, "an alias refers to itself",
                                     "remove the alias that points into its own anchor")
                 if id(child) not in sizes:
                     stack.append((child, False))
             continue
         total = 1 + sum(sizes.get(id(child), 1) for child in children)
         if total > MAX_NODES:
-            raise _too_many(node, file, "too many values (aliases expanding without bound?)",
+            raise _at_node(node, file, "too many values (aliases expanding without bound?)",
                             f"keep documents under {MAX_NODES:,} values")
         sizes[id(node)] = total
 
 
-def _too_many(node: yaml.Node, file: str, message: str, hint: str) -> LoadError:
-    line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    return LoadError(message, diagnostics=[Diagnostic(file, line, col, "parse", message, hint)])
+def _at_node(node: yaml.Node, file: str, message: str, hint: str) -> LoadError:
+    """A LoadError at where `node` starts."""
+    return _parse_error(file, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+
+
+def _parse_error(file: str, line: int, col: int, message: str, hint: str) -> LoadError:
+    """A LoadError for one located problem with the YAML itself."""
+    problem = Diagnostic(file, line, col, codes.PARSE, message, hint)
+    return LoadError(problem, diagnostics=[problem])
 
 
 @contextlib.contextmanager
@@ -185,23 +199,18 @@ def read_document(path: Path | str) -> Document:
 def validate(model: type[Model], document: Document) -> Model:
     """`document` as `model`, or a LoadError listing every schema problem with its line."""
     data = document.data
+    file = document.source.file
     if data is None:
-        raise LoadError(
-            f"{document.source.file}: the file is empty",
-            hint=f"write a YAML mapping with the keys {', '.join(model.model_fields)}",
-        )
+        raise file_error(file, "the file is empty",
+                         f"write a YAML mapping with the keys {', '.join(model.model_fields)}")
     if not isinstance(data, dict):
-        raise LoadError(
-            f"{document.source.file}:1:1: expected a mapping at the top, found {_kind(data)}",
-            hint=f"start the file with one of the keys {', '.join(model.model_fields)}",
-        )
+        raise LoadError(Diagnostic(file, 1, 1, codes.LOAD, f"expected a mapping at the top, found {_kind(data)}",
+                                   f"start the file with one of the keys {', '.join(model.model_fields)}"))
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise LoadError(
-            f"{document.source.file}: does not fit the schema",
-            diagnostics=[_schema_diagnostic(document.source, e) for e in error.errors()],
-        ) from None
+        raise LoadError(Diagnostic(file, 0, 0, codes.SCHEMA, "does not fit the schema"),
+                        diagnostics=[_schema_diagnostic(document.source, e) for e in error.errors()]) from None
 
 
 class _Builder:
@@ -270,8 +279,7 @@ class _Builder:
         return result
 
     def _error(self, node: yaml.Node, message: str, hint: str) -> LoadError:
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        return LoadError(message, diagnostics=[Diagnostic(self.file, line, col, "parse", message, hint)])
+        return _at_node(node, self.file, message, hint)
 
 
 def _yaml_error(error: yaml.MarkedYAMLError, file: str, text: str = "") -> LoadError:
@@ -279,15 +287,11 @@ def _yaml_error(error: yaml.MarkedYAMLError, file: str, text: str = "") -> LoadE
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = error.problem or error.context or "malformed YAML"
     if "maximum nesting depth" in problem:  # libyaml's own cap (1,000 levels), well past ours
-        message = "nesting too deep"
-        return LoadError(message, diagnostics=[
-            Diagnostic(file, line, col, "parse", message, f"keep nesting under {MAX_DEPTH} levels")])
+        return _parse_error(file, line, col, "nesting too deep", f"keep nesting under {MAX_DEPTH} levels")
     if "could not determine a constructor" in str(error):
         tag = problem.rsplit(" ", 1)[-1].strip("'")  # "... for the tag 'tag:yaml.org,2002:...'"
-        problem = f"unsupported tag {_short_tag(tag)}"
-        return LoadError(problem, diagnostics=[Diagnostic(file, line, col, "parse", problem, "remove the tag")])
-    return LoadError(problem, diagnostics=[
-        Diagnostic(file, line, col, "parse", f"malformed YAML: {problem}", _syntax_hint(error, line, text))])
+        return _parse_error(file, line, col, f"unsupported tag {_short_tag(tag)}", "remove the tag")
+    return _parse_error(file, line, col, f"malformed YAML: {problem}", _syntax_hint(error, line, text))
 
 
 def _syntax_hint(error: yaml.MarkedYAMLError, line: int, text: str = "") -> str:
@@ -316,10 +320,9 @@ def _reader_error(error: yaml.reader.ReaderError, text: str, file: str) -> LoadE
     offset = found.start() if found else 0
     line = text.count("\n", 0, offset) + 1
     col = offset - text.rfind("\n", 0, offset)
-    code = f"#x{ord(found.group()):04x}" if found else "?"
-    message = f"unacceptable character {code}: control characters are not allowed"
-    return LoadError(message, diagnostics=[
-        Diagnostic(file, line, col, "parse", message, "remove it; is this a binary file rather than YAML?")])
+    character = f"#x{ord(found.group()):04x}" if found else "?"
+    return _parse_error(file, line, col, f"unacceptable character {character}: control characters are not allowed",
+                        "remove it; is this a binary file rather than YAML?")
 
 
 def _short_tag(tag: str) -> str:
@@ -327,20 +330,20 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _schema_diagnostic(source: SourceMap, error: dict[str, Any]) -> Diagnostic:
+def _schema_diagnostic(source: SourceMap, error: ErrorDetails) -> Diagnostic:
     loc = tuple(error["loc"])
     field = ".".join(str(part) for part in loc) or "document"
     kind = error["type"]
     if kind == "extra_forbidden":
-        return source.diagnostic(loc, "schema", f"unknown field '{loc[-1]}'",
+        return source.diagnostic(loc, codes.SCHEMA, f"unknown field '{loc[-1]}'",
                                  "remove it or check its spelling against the schema")
     if kind == "missing":
-        return source.diagnostic(loc, "schema", f"missing field '{field}'", "add it")
+        return source.diagnostic(loc, codes.SCHEMA, f"missing field '{field}'", "add it")
     given = error.get("input")
     shown = f"{_kind(given)} {given!r}" if not isinstance(given, (dict, list, type(None))) else _kind(given)
     if len(shown) > 60:
         shown = shown[:57] + (f"... ({len(given):,} characters)" if isinstance(given, str) else "...")
-    return source.diagnostic(loc, "schema", f"{field}: {error['msg']}, given {shown}", _schema_hint(kind))
+    return source.diagnostic(loc, codes.SCHEMA, f"{field}: {error['msg']}, given {shown}", _schema_hint(kind))
 
 
 def _schema_hint(kind: str) -> str:
@@ -359,7 +362,7 @@ def _schema_hint(kind: str) -> str:
     return "compare with the rule-file reference in the README"
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from perimeter.errors import LoadError
+from .. import codes
+from ..errors import LoadError
+from ..files.read import file_error
 
 _HERE = Path(__file__).resolve().parent
 
@@ -40,10 +42,11 @@ def yaml_files(paths: str | Path | Iterable[str | Path] | None, kind: str) -> li
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
             if not files:
-                raise LoadError(f"{path}: no .yaml files in this folder", hint=f"point --{kind} at a {kind} file or folder")
+                raise file_error(str(path), "no .yaml files in this folder",
+                                 f"name a {kind} file, or a folder with .yaml files in it", codes.NO_YAML_FILES)
             found.extend(files)
         elif path.exists():
             found.append(path)
         else:
-            raise LoadError(f"{path}: no such file or folder", hint=f"check the {kind} path")
+            raise file_error(str(path), "no such file or folder", f"check the {kind} path")
     return found

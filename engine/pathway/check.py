@@ -10,15 +10,17 @@ preconditions that run against the paper's own sequence numbers.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
-from perimeter.errors import Diagnostic, PerimeterError, Severity
-from perimeter.files.read import Document, gc_paused, read_document, validate
-from perimeter.files.sources import yaml_files
-from perimeter.pathway.compile import compile_pathway
-from perimeter.pathway.compiled import Pathway
-from perimeter.pathway.facts import load_baseline
-from perimeter.pathway.model import FactFile, RuleFile
+from .. import codes
+from ..errors import Diagnostic, PerimeterError, Severity
+from ..files.read import Document, gc_paused, read_document, validate
+from ..files.sources import yaml_files
+from ..pathway.compile import compile_pathway
+from ..pathway.compiled import Location, Pathway
+from ..pathway.facts import load_baseline
+from ..pathway.model import FactFile, RuleFile
 
 FACT_KEYS = frozenset(FactFile.model_fields)
 
@@ -45,7 +47,7 @@ def check(rule_paths: Iterable[str | Path] | None = None,
         return _check(rule_paths, fact_paths)
 
 
-def _check(rule_paths, fact_paths) -> list[Diagnostic]:
+def _check(rule_paths: Iterable[str | Path] | None, fact_paths: Iterable[str | Path] | None) -> list[Diagnostic]:
     findings: list[Diagnostic] = []
     parsed: list[tuple[RuleFile, Document]] = []
     for path in _files(rule_paths, "rules", findings):
@@ -72,7 +74,7 @@ def _check(rule_paths, fact_paths) -> list[Diagnostic]:
     return sorted(findings)
 
 
-def _files(paths, kind: str, findings: list[Diagnostic]) -> list[Path]:
+def _files(paths: Iterable[str | Path] | None, kind: str, findings: list[Diagnostic]) -> list[Path]:
     try:
         return yaml_files(None if paths is None else list(paths), kind)
     except PerimeterError as error:
@@ -89,10 +91,10 @@ def _read(path: Path, findings: list[Diagnostic]) -> Document | None:
 
 
 def _as_diagnostics(error: PerimeterError, file: str) -> list[Diagnostic]:
+    """The error's located problems, or its one problem, placed in `file` when it names none."""
     if error.diagnostics:
         return list(error.diagnostics)
-    message = error.message.removeprefix(f"{file}: ")
-    return [Diagnostic(file, 0, 0, error.code, message, error.hint)]
+    return [error.problem if error.problem.file else replace(error.problem, file=file)]
 
 
 def _warnings(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
@@ -100,7 +102,7 @@ def _warnings(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
             *_against_sequence(pathway)]
 
 
-def _warning(location, code: str, message: str, hint: str) -> Diagnostic:
+def _warning(location: Location, code: str, message: str, hint: str) -> Diagnostic:
     return Diagnostic(location.file, location.line, location.col, code, message, hint, Severity.WARNING)
 
 
@@ -115,7 +117,7 @@ def _missing_conditions(pathway: Pathway, baseline: set[str]) -> list[Diagnostic
         direct = [step for step in pathway.steps if step in set(steps)]
         after = len(_dependants(pathway, set(direct))) - len(direct)
         findings.append(_warning(
-            pathway.conditions[condition].location, "unreachable",
+            pathway.conditions[condition].location, codes.UNREACHABLE,
             f"{', '.join(direct)}{f' (and {after} step{_s(after)} after them)' if after else ''} cannot be reached "
             f"from the baseline by steps alone: {condition} is needed, the baseline does not hold it, "
             "and no step establishes it",
@@ -129,12 +131,12 @@ def _not_needed(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
         return []
     needed = _ancestors(pathway, pathway.goal)
     findings = [
-        _warning(rule.location, "not-needed", f"the goal never needs step {step}",
+        _warning(rule.location, codes.NOT_NEEDED, f"the goal never needs step {step}",
                  f"make something on the way to {pathway.goal} require it, or remove it")
         for step, rule in pathway.steps.items() if step != pathway.goal and step not in needed]
     required = {r.need for r in pathway.requirements()}
     findings += [
-        _warning(rule.location, "not-needed", f"no step needs condition {condition}",
+        _warning(rule.location, codes.NOT_NEEDED, f"no step needs condition {condition}",
                  "require it from a step, record it in a fact file as context, or remove it")
         for condition, rule in pathway.conditions.items()
         if condition not in needed and condition not in required and condition not in baseline]
@@ -149,7 +151,7 @@ def _against_sequence(pathway: Pathway) -> list[Diagnostic]:
         if (requirement.basis.value == "implied" and need is not None and not step.derived
                 and need.sector == step.sector and need.sequence > step.sequence):
             findings.append(_warning(
-                requirement.location, "against-sequence",
+                requirement.location, codes.AGAINST_SEQUENCE,
                 f"{step.id} (number {step.sequence}) is read to need {need.id} (number {need.sequence}), "
                 f"which comes later in the same series",
                 "check the reading, or cite text that states it"))

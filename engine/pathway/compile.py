@@ -8,14 +8,16 @@ and line.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar, Union
 
-from perimeter.errors import CompileError, Diagnostic
-from perimeter.files.read import SourceMap, gc_paused, read_document, validate
-from perimeter.files.sources import yaml_files
-from perimeter.pathway.compiled import (
+from .. import codes
+from ..errors import CompileError, Diagnostic
+from ..files.read import SourceMap, gc_paused, read_document, validate
+from ..files.sources import yaml_files
+from ..pathway.compiled import (
     ConditionRule,
     ConstraintRule,
     Involvement,
@@ -26,24 +28,47 @@ from perimeter.pathway.compiled import (
     SpectrumRules,
     StepRule,
 )
-from perimeter.pathway.model import Goal, RuleFile, Step
-from perimeter.suggest import did_you_mean
+from ..pathway.model import (
+    Condition,
+    Effect,
+    Goal,
+    Level,
+    PathwayInfo,
+    Precondition,
+    Relationship,
+    RuleFile,
+    Step,
+)
+from ..suggest import close_matches, did_you_mean
 
 MAX_STEPS = 50_000
 """The most steps a rule set may have, over all its files."""
 
+RuleFiles = Sequence[tuple[RuleFile, SourceMap]]
+"""Rule files as validated, each with where its values sit in its file."""
+
+# Union, not `|`: these are evaluated at import, where Python 3.10 is still supported.
+_Node = TypeVar("_Node", bound=Union[Step, Goal, Condition], covariant=True)
+_Named = TypeVar("_Named", Level, Relationship)
+
 
 @dataclass(frozen=True)
-class _Entry:
+class _Entry(Generic[_Node]):
     """A step, goal or condition with the file and path it came from."""
 
-    node: object
+    node: _Node
     source: SourceMap
-    path: tuple
+    path: tuple[str | int, ...]
 
-    def location(self, *more: object) -> Location:
+    def location(self, *more: str | int) -> Location:
         line, col = self.source.where(self.path + more)
         return Location(self.source.file, line, col)
+
+
+_Needing = _Entry[Union[Step, Goal]]
+"""An entry with preconditions: a step or the goal."""
+_AnyEntry = _Entry[Union[Step, Goal, Condition]]
+"""Any entry: a step, the goal or a condition."""
 
 
 def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Pathway:
@@ -57,28 +82,29 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
         return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
 
 
-def compile_pathway(files: list[tuple[RuleFile, SourceMap]]) -> Pathway:
+def compile_pathway(files: RuleFiles) -> Pathway:
     """Check `files` as one rule set and build its graph, or raise CompileError."""
     _check_size(files)
     diagnostics: list[Diagnostic] = []
     steps, conditions, goal = _collect(files, diagnostics)
-    index = _unique_ids([*conditions, *steps, *([goal] if goal else [])], diagnostics)
+    needing: list[_Needing] = [*steps, *([goal] if goal else [])]
+    index = _unique_ids([*conditions, *needing], diagnostics)
     info = _pathway_info(files, diagnostics)
-    _resolve_references([*steps, *([goal] if goal else [])], index, diagnostics)
-    _unique_within_steps([*steps, *([goal] if goal else [])], diagnostics)
+    _resolve_references(needing, index, diagnostics)
+    _unique_within_steps(needing, diagnostics)
     if not steps and not diagnostics:
         source = files[0][1] if files else SourceMap("<rules>", {})
-        diagnostics.append(source.diagnostic((), "no-steps", "the rule set has no steps", "add a `steps:` list"))
+        diagnostics.append(source.diagnostic((), codes.NO_STEPS, "the rule set has no steps", "add a `steps:` list"))
     spectrum = _check_spectrum(files, {e.node.id for e in steps}, diagnostics)
     # Unresolved references are skipped by the search, so cycles are found alongside them.
-    _find_cycles([*steps, *([goal] if goal else [])], index, diagnostics)
+    _find_cycles(needing, diagnostics)
     if diagnostics:
         count = len(diagnostics)
         raise CompileError(f"{count} problem{'s' if count > 1 else ''} in the rule set", diagnostics=diagnostics)
     return _build(info, files, steps, conditions, goal, index, spectrum)
 
 
-def _check_size(files) -> None:
+def _check_size(files: RuleFiles) -> None:
     """Refuse a rule set over MAX_STEPS before any pass runs over it, naming the step past the limit."""
     total = sum(len(rule_file.steps) for rule_file, _ in files)
     if total <= MAX_STEPS:
@@ -86,17 +112,18 @@ def _check_size(files) -> None:
     seen = 0
     for rule_file, source in files:
         if seen + len(rule_file.steps) > MAX_STEPS:
-            message = f"{total:,} steps, over the {MAX_STEPS:,}-step limit"
-            raise CompileError(message, diagnostics=[source.diagnostic(
-                ("steps", MAX_STEPS - seen), "too-many-steps", message,
-                "split the pathway into smaller rule sets")])
+            problem = source.diagnostic(("steps", MAX_STEPS - seen), codes.TOO_MANY_STEPS,
+                                        f"{total:,} steps, over the {MAX_STEPS:,}-step limit",
+                                        "split the pathway into smaller rule sets")
+            raise CompileError(problem, diagnostics=[problem])
         seen += len(rule_file.steps)
 
 
-def _collect(files, diagnostics):
-    steps: list[_Entry] = []
-    conditions: list[_Entry] = []
-    goal: _Entry | None = None
+def _collect(files: RuleFiles, diagnostics: list[Diagnostic]
+             ) -> tuple[list[_Entry[Step]], list[_Entry[Condition]], _Entry[Goal] | None]:
+    steps: list[_Entry[Step]] = []
+    conditions: list[_Entry[Condition]] = []
+    goal: _Entry[Goal] | None = None
     for rule_file, source in files:
         for i, condition in enumerate(rule_file.conditions):
             conditions.append(_Entry(condition, source, ("conditions", i)))
@@ -106,77 +133,78 @@ def _collect(files, diagnostics):
             entry = _Entry(rule_file.goal, source, ("goal",))
             if goal is not None:
                 diagnostics.append(source.diagnostic(
-                    ("goal",), "duplicate-goal", "a second goal",
+                    ("goal",), codes.DUPLICATE_GOAL, "a second goal",
                     f"a rule set has one goal; the first is at {goal.location()}"))
             else:
                 goal = entry
     return steps, conditions, goal
 
 
-def _pathway_info(files, diagnostics):
+def _pathway_info(files: RuleFiles, diagnostics: list[Diagnostic]) -> PathwayInfo | None:
     infos = [(f.pathway, source) for f, source in files if f.pathway is not None]
     for _, source in infos[1:]:
         diagnostics.append(source.diagnostic(
-            ("pathway",), "duplicate-pathway", "a second `pathway:` header",
+            ("pathway",), codes.DUPLICATE_PATHWAY, "a second `pathway:` header",
             f"keep one; the first is in {infos[0][1].file}"))
     return infos[0][0] if infos else None
 
 
-def _unique_ids(entries: list[_Entry], diagnostics: list[Diagnostic]) -> dict[str, _Entry]:
+def _unique_ids(entries: list[_AnyEntry], diagnostics: list[Diagnostic]) -> dict[str, _AnyEntry]:
     """Ids are compared without case: users type `a4` for `A4`.
 
     Entries are taken in file and line order, so the one reported as the
     duplicate is the later one even when a file lists steps before conditions.
     """
-    index: dict[str, _Entry] = {}
+    index: dict[str, _AnyEntry] = {}
     for entry in sorted(entries, key=lambda e: (e.source.file, e.source.where(e.path))):
         key = entry.node.id.casefold()
         if key in index:
             first = index[key]
             diagnostics.append(entry.source.diagnostic(
-                entry.path + ("id",), "duplicate-id", f"duplicate id '{entry.node.id}'",
+                entry.path + ("id",), codes.DUPLICATE_ID, f"duplicate id '{entry.node.id}'",
                 f"first defined at {first.location('id')}; rename one"))
         else:
             index[key] = entry
     return index
 
 
-def _resolve_references(entries: list[_Entry], index: dict[str, _Entry], diagnostics: list[Diagnostic]) -> None:
+def _resolve_references(entries: list[_Needing], index: dict[str, _AnyEntry], diagnostics: list[Diagnostic]) -> None:
     known = [e.node.id for e in index.values()]
     for entry in entries:
         for i, pre in enumerate(entry.node.preconditions):
             target = index.get(pre.requires.casefold())
             path = entry.path + ("preconditions", i, "requires")
             if target is None:
+                matches = close_matches(pre.requires, known)
                 diagnostics.append(entry.source.diagnostic(
-                    path, "unknown-reference",
+                    path, codes.UNKNOWN_REFERENCE,
                     f"{entry.node.id} requires '{pre.requires}', which is no step or condition",
-                    did_you_mean(pre.requires, known) or "define it, or fix the id"))
+                    did_you_mean(matches) or "define it, or fix the id", matches))
             elif target.node.id != pre.requires:
                 diagnostics.append(entry.source.diagnostic(
-                    path, "id-case", f"'{pre.requires}' is written '{target.node.id}' where it is defined",
+                    path, codes.ID_CASE, f"'{pre.requires}' is written '{target.node.id}' where it is defined",
                     f"write '{target.node.id}'"))
 
 
-def _unique_within_steps(entries: list[_Entry], diagnostics: list[Diagnostic]) -> None:
+def _unique_within_steps(entries: list[_Needing], diagnostics: list[Diagnostic]) -> None:
     for entry in entries:
         seen: set[str] = set()
         for i, pre in enumerate(entry.node.preconditions):
             if pre.requires.casefold() in seen:
                 diagnostics.append(entry.source.diagnostic(
-                    entry.path + ("preconditions", i), "duplicate-precondition",
+                    entry.path + ("preconditions", i), codes.DUPLICATE_PRECONDITION,
                     f"{entry.node.id} lists '{pre.requires}' twice", "keep one"))
             seen.add(pre.requires.casefold())
         attributes: set[str] = set()
-        for i, constraint in enumerate(getattr(entry.node, "constraints", [])):
+        for i, constraint in enumerate(entry.node.constraints if isinstance(entry.node, Step) else []):
             if constraint.attribute in attributes:
                 diagnostics.append(entry.source.diagnostic(
-                    entry.path + ("constraints", i), "duplicate-constraint",
+                    entry.path + ("constraints", i), codes.DUPLICATE_CONSTRAINT,
                     f"{entry.node.id} constrains '{constraint.attribute}' twice", "merge them"))
             attributes.add(constraint.attribute)
 
 
-def _find_cycles(entries: list[_Entry], index: dict[str, _Entry], diagnostics: list[Diagnostic]) -> None:
+def _find_cycles(entries: list[_Needing], diagnostics: list[Diagnostic]) -> None:
     """Depth-first search without recursion (pathways may be 10,000 steps deep)."""
     needs = {e.node.id: [p.requires for p in e.node.preconditions] for e in entries}
     entry_of = {e.node.id: e for e in entries}
@@ -186,7 +214,7 @@ def _find_cycles(entries: list[_Entry], index: dict[str, _Entry], diagnostics: l
     for root in needs:
         if colour[root] != WHITE:
             continue
-        stack = [(root, iter(needs[root]))]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(needs[root]))]
         trail = [root]
         colour[root] = GREY
         while stack:
@@ -206,7 +234,7 @@ def _find_cycles(entries: list[_Entry], index: dict[str, _Entry], diagnostics: l
                     entry = entry_of[node]
                     position = needs[node].index(child)
                     diagnostics.append(entry.source.diagnostic(
-                        entry.path + ("preconditions", position, "requires"), "cycle",
+                        entry.path + ("preconditions", position, "requires"), codes.CYCLE,
                         "precondition cycle: " + " -> ".join(cycle),
                         f"remove one of these preconditions; {node} cannot need {child}"))
             elif colour[child] == WHITE:
@@ -215,11 +243,11 @@ def _find_cycles(entries: list[_Entry], index: dict[str, _Entry], diagnostics: l
                 trail.append(child)
 
 
-def _check_spectrum(files, step_ids: set[str], diagnostics: list[Diagnostic]) -> SpectrumRules | None:
+def _check_spectrum(files: RuleFiles, step_ids: set[str], diagnostics: list[Diagnostic]) -> SpectrumRules | None:
     """One spectrum at most; unique level and relationship ids; effects that resolve."""
     found = [(f.spectrum, source) for f, source in files if f.spectrum is not None]
     for _, source in found[1:]:
-        diagnostics.append(source.diagnostic(("spectrum",), "duplicate-spectrum", "a second `spectrum:`",
+        diagnostics.append(source.diagnostic(("spectrum",), codes.DUPLICATE_SPECTRUM, "a second `spectrum:`",
                                              f"keep one; the first is in {found[0][1].file}"))
     if not found:
         return None
@@ -229,17 +257,13 @@ def _check_spectrum(files, step_ids: set[str], diagnostics: list[Diagnostic]) ->
     relationships = _unique_named(spectrum.relationships, ("spectrum", "relationships"), "relationship",
                                   source, diagnostics)
     if spectrum.floor not in levels:
-        diagnostics.append(source.diagnostic(("spectrum", "floor"), "unknown-reference",
+        matches = close_matches(spectrum.floor, levels)
+        diagnostics.append(source.diagnostic(("spectrum", "floor"), codes.UNKNOWN_REFERENCE,
                                              f"floor '{spectrum.floor}' is no level",
-                                             did_you_mean(spectrum.floor, list(levels)) or "name a level id"))
+                                             did_you_mean(matches) or "name a level id", matches))
     for i, effect in enumerate(spectrum.effects):
-        for field, known, kind in (("step", step_ids, "step"), ("relationship", relationships, "relationship"),
-                                   ("level", levels, "level")):
-            value = getattr(effect, field)
-            if value not in known:
-                diagnostics.append(source.diagnostic(
-                    ("spectrum", "effects", i, field), "unknown-reference", f"effect names unknown {kind} '{value}'",
-                    did_you_mean(value, list(known)) or f"name a {kind} id"))
+        _check_effect(effect, ("spectrum", "effects", i), {"step": step_ids, "relationship": relationships.keys(),
+                                                           "level": levels.keys()}, source, diagnostics)
     if len(diagnostics) > before:
         return None
     return SpectrumRules(title=spectrum.title, citation=spectrum.citation, levels=tuple(spectrum.levels),
@@ -247,18 +271,31 @@ def _check_spectrum(files, step_ids: set[str], diagnostics: list[Diagnostic]) ->
                          effects=tuple(spectrum.effects))
 
 
-def _unique_named(items, path, kind, source, diagnostics) -> dict:
-    seen: dict = {}
+def _check_effect(effect: Effect, path: tuple[str | int, ...], known: dict[str, Collection[str]], source: SourceMap,
+                  diagnostics: list[Diagnostic]) -> None:
+    """An effect's step, relationship and level must each name one the rule set defines."""
+    for field, ids in known.items():
+        value: str = getattr(effect, field)
+        if value not in ids:
+            matches = close_matches(value, ids)
+            diagnostics.append(source.diagnostic(
+                path + (field,), codes.UNKNOWN_REFERENCE, f"effect names unknown {field} '{value}'",
+                did_you_mean(matches) or f"name a {field} id", matches))
+
+
+def _unique_named(items: Sequence[_Named], path: tuple[str | int, ...], kind: str, source: SourceMap,
+                  diagnostics: list[Diagnostic]) -> dict[str, _Named]:
+    seen: dict[str, _Named] = {}
     for i, item in enumerate(items):
         if item.id in seen:
-            diagnostics.append(source.diagnostic(path + (i, "id"), "duplicate-id", f"duplicate {kind} id '{item.id}'",
-                                                 "rename one"))
+            diagnostics.append(source.diagnostic(path + (i, "id"), codes.DUPLICATE_ID,
+                                                 f"duplicate {kind} id '{item.id}'", "rename one"))
         else:
             seen[item.id] = item
     return seen
 
 
-def _fingerprint(files) -> str:
+def _fingerprint(files: RuleFiles) -> str:
     """A digest of the rule set's content, cheap enough for 10,000-step files."""
     digest = hashlib.sha256()
     for rule_file, _ in files:
@@ -266,37 +303,34 @@ def _fingerprint(files) -> str:
     return digest.hexdigest()[:16]
 
 
-def _build(info, files, steps, conditions, goal, index, spectrum=None) -> Pathway:
-    def requirement(entry: _Entry, i: int, pre) -> Requirement:
+def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]],
+           conditions: list[_Entry[Condition]], goal: _Entry[Goal] | None, index: dict[str, _AnyEntry],
+           spectrum: SpectrumRules | None = None) -> Pathway:
+    def requirement(entry: _Needing, i: int, pre: Precondition) -> Requirement:
         target = index[pre.requires.casefold()].node
-        kind = Kind.CONDITION if not isinstance(target, (Step, Goal)) else (
-            Kind.GOAL if isinstance(target, Goal) else Kind.STEP)
+        kind = Kind.GOAL if isinstance(target, Goal) else Kind.STEP if isinstance(target, Step) else Kind.CONDITION
         return Requirement(entry.node.id, target.id, kind, pre.basis, pre.citation, pre.note,
                            entry.location("preconditions", i))
 
-    def step_rule(entry: _Entry) -> StepRule:
+    def step_rule(entry: _Needing) -> StepRule:
         node = entry.node
-        is_goal = isinstance(node, Goal)
-        constraints = () if is_goal else tuple(
+        preconditions = tuple(requirement(entry, i, p) for i, p in enumerate(node.preconditions))
+        if isinstance(node, Goal):
+            return StepRule(
+                id=node.id, kind=Kind.GOAL, title=node.title, actors=(), sector=None,
+                sequence=max((s.node.sequence for s in steps), default=0) + 1, aliases=tuple(node.aliases),
+                preconditions=preconditions, constraints=(), citation=node.citation, note=None,
+                location=entry.location())
+        constraints = tuple(
             ConstraintRule(node.id, c.attribute, tuple(c.allowed), c.basis, c.citation, c.note,
                            entry.location("constraints", i))
             for i, c in enumerate(node.constraints))
         return StepRule(
-            id=node.id,
-            kind=Kind.GOAL if is_goal else Kind.STEP,
-            title=node.title,
-            actors=() if is_goal else tuple(node.actors),
-            sector=None if is_goal else node.sector,
-            sequence=max((s.node.sequence for s in steps), default=0) + 1 if is_goal else node.sequence,
-            aliases=tuple(node.aliases),
-            preconditions=tuple(requirement(entry, i, p) for i, p in enumerate(node.preconditions)),
-            constraints=constraints,
-            citation=node.citation,
-            note=None if is_goal else node.note,
-            location=entry.location(),
-        )
+            id=node.id, kind=Kind.STEP, title=node.title, actors=tuple(node.actors), sector=node.sector,
+            sequence=node.sequence, aliases=tuple(node.aliases), preconditions=preconditions,
+            constraints=constraints, citation=node.citation, note=node.note, location=entry.location())
 
-    def condition_rule(entry: _Entry) -> ConditionRule:
+    def condition_rule(entry: _Entry[Condition]) -> ConditionRule:
         node = entry.node
         return ConditionRule(
             id=node.id, title=node.title, description=node.description, aliases=tuple(node.aliases),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from perimeter.pathway.model import Basis, Citation, Effect, Level, Relationship, Sector
+from ..pathway.model import Basis, Citation, Effect, Level, Relationship, Sector
 
 
 class Mode(str, Enum):
@@ -25,6 +25,7 @@ class Mode(str, Enum):
     IMPLIED = "implied"
 
     def admits(self, basis: Basis) -> bool:
+        """Whether a precondition of `basis` counts under this mode."""
         return self is Mode.IMPLIED or basis is Basis.STATED
 
 
@@ -74,6 +75,7 @@ class ConstraintRule:
     location: Location
 
     def accepts(self, value: str) -> bool:
+        """Whether `value` is one of the allowed ones, compared without case."""
         return value.casefold() in {a.casefold() for a in self.allowed}
 
 
@@ -102,6 +104,8 @@ class StepRule:
 
 @dataclass(frozen=True)
 class Involvement:
+    """One thing a condition involves, with where the paper says so."""
+
     text: str
     citation: Citation
 
@@ -134,6 +138,7 @@ class SpectrumRules:
     effects: tuple[Effect, ...]
 
     def index(self, level: str) -> int:
+        """The position of the level `level` on the spectrum, lowest first."""
         return next(i for i, candidate in enumerate(self.levels) if candidate.id == level)
 
 
@@ -174,6 +179,7 @@ class Pathway:
         return found
 
     def title_of(self, id_: str) -> str:
+        """The title of the step or condition `id_`."""
         node = self.steps.get(id_) or self.conditions[id_]
         return node.title
 

@@ -11,22 +11,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from perimeter.errors import Diagnostic, FactError, LoadError, UnknownIdError
-from perimeter.files.read import gc_paused, read_document, validate
-from perimeter.files.sources import yaml_files
-from perimeter.pathway.compiled import Pathway
-from perimeter.pathway.model import Citation, Fact, FactFile, Measure
-from perimeter.suggest import did_you_mean
 from pydantic import ValidationError
+
+from .. import codes
+from ..errors import Diagnostic, FactError, LoadError, UnknownIdError
+from ..files.read import SourceMap, gc_paused, read_document, validate
+from ..files.sources import yaml_files
+from ..pathway.compiled import Pathway
+from ..pathway.model import Citation, Fact, FactFile, Measure
+from ..suggest import close_matches, did_you_mean
 
 
 def known_id(pathway: Pathway, text: str) -> str:
     """The id `text` names (any case), or an UnknownIdError suggesting the closest ids."""
     canonical = pathway.canonical(text)
     if canonical is None:
-        known = [*pathway.steps, *pathway.conditions]
-        raise UnknownIdError(f"unknown step or condition '{text}'",
-                             hint=did_you_mean(text, known) or "list the ids with `perimeter status`")
+        matches = close_matches(text, [*pathway.steps, *pathway.conditions])
+        raise UnknownIdError(f"unknown step or condition '{text}'", candidates=matches,
+                             hint=did_you_mean(matches) or "use one of the rule set's step or condition ids")
     return canonical
 
 
@@ -92,26 +94,29 @@ def load_measures(pathway: Pathway, paths: str | Path | Iterable[str | Path] | N
     return load_baseline(pathway, paths).measures
 
 
-def _collect_facts(pathway, fact_file, source, facts: dict[str, Fact], diagnostics: list[Diagnostic]) -> None:
+def _collect_facts(pathway: Pathway, fact_file: FactFile, source: SourceMap, facts: dict[str, Fact],
+                   diagnostics: list[Diagnostic]) -> None:
     for i, entry in enumerate(fact_file.facts):
         try:
             fact = make_fact(pathway, entry.id, entry.attributes, entry.source, entry.citation)
         except UnknownIdError as error:
-            diagnostics.append(source.diagnostic(("facts", i, "id"), "unknown-id", error.message, error.hint))
+            diagnostics.append(source.diagnostic(("facts", i, "id"), codes.UNKNOWN_ID, error.message, error.hint,
+                                                 error.problem.candidates))
             continue
         if fact.id in facts:
             diagnostics.append(source.diagnostic(
-                ("facts", i, "id"), "duplicate-fact", f"'{fact.id}' is stated twice", "keep one"))
+                ("facts", i, "id"), codes.DUPLICATE_FACT, f"'{fact.id}' is stated twice", "keep one"))
             continue
         facts[fact.id] = fact
 
 
-def _checked_measures(pathway, fact_file, source, diagnostics: list[Diagnostic]) -> list[Measure]:
+def _checked_measures(pathway: Pathway, fact_file: FactFile, source: SourceMap,
+                      diagnostics: list[Diagnostic]) -> list[Measure]:
     """Measures that name a relationship and a level of the rule set's spectrum."""
     spectrum = pathway.spectrum
     if fact_file.measures and spectrum is None:
         diagnostics.append(source.diagnostic(
-            ("measures", 0), "no-spectrum", "measures given, but the rule set has no spectrum",
+            ("measures", 0), codes.NO_SPECTRUM, "measures given, but the rule set has no spectrum",
             "add a `spectrum:` to the rules, or remove the measures"))
         return []
     if spectrum is None:
@@ -119,9 +124,10 @@ def _checked_measures(pathway, fact_file, source, diagnostics: list[Diagnostic])
     known = {"relationship": list(spectrum.relationships), "level": [level.id for level in spectrum.levels]}
     for i, measure in enumerate(fact_file.measures):
         for field, ids in known.items():
-            value = getattr(measure, field)
+            value: str = getattr(measure, field)
             if value not in ids:
+                matches = close_matches(value, ids)
                 diagnostics.append(source.diagnostic(
-                    ("measures", i, field), "unknown-id", f"unknown {field} '{value}'",
-                    did_you_mean(value, ids) or f"use one of the spectrum's {field} ids"))
+                    ("measures", i, field), codes.UNKNOWN_ID, f"unknown {field} '{value}'",
+                    did_you_mean(matches) or f"use one of the spectrum's {field} ids", matches))
     return list(fact_file.measures)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from perimeter.pathway.model import FactFile, RuleFile
 from pydantic import TypeAdapter
+
+from ..pathway.model import FactFile, RuleFile
 
 
 def json_schema() -> dict[str, Any]:

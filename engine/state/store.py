@@ -18,15 +18,17 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
-import yaml
-from perimeter.errors import LoadError, StoreError
-from perimeter.files.read import Document, parse, read_text, validate
-from perimeter.files.write import write_atomically, write_hint
-from perimeter.pathway.model import Fact, Identifier, Strict, Text
-from perimeter.version import __version__
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types-PyYAML is not a dependency)
 from pydantic import Field
+
+from .. import codes
+from ..errors import Diagnostic, LoadError, StoreError
+from ..files.read import Document, parse, read_text, validate
+from ..files.write import write_atomically, write_hint
+from ..pathway.model import Fact, Identifier, Strict, Text
+from ..version import __version__
 
 FORMAT = 2
 """The state file format this version writes; older ones are migrated, newer refused.
@@ -59,7 +61,7 @@ class Entry(Strict):
     attributes: dict[Identifier, Text] = {}
     source: Text | None = None
     forced: bool = False
-    """Recorded with --force while its rules did not hold (so it went in violated)."""
+    """Recorded by force while its rules did not hold (so it went in violated)."""
 
 
 class StateDocument(Strict):
@@ -74,7 +76,7 @@ class StateDocument(Strict):
     history: list[Entry] = Field(default_factory=list)
 
 
-def _from_format_1(data: dict) -> dict:
+def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
     """Format 1 did not record its writer."""
     return {**data, "format": 2, "written_by": "perimeter 0.1.0 (state format 1)"}
 
@@ -83,7 +85,7 @@ MIGRATIONS = {1: _from_format_1}
 """format -> the function that lifts a state of that format by one."""
 
 
-def migrate(data: dict) -> dict:
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """A state file's data lifted to the current format, one format at a time."""
     while data.get("format", FORMAT) < FORMAT:
         data = MIGRATIONS[data["format"]](data)
@@ -114,9 +116,9 @@ class StateFile:
         """The format the file had when last read (older ones are migrated in memory)."""
 
     def exists(self) -> bool:
+        """Whether the state file is there; a folder in its place is an error."""
         if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a directory, not a state file",
-                             hint="give --state the path of a file")
+            raise self._error(codes.STATE_IS_FOLDER, "is a directory, not a state file", "name a file, not a folder")
         return self.path.exists()
 
     def read(self) -> StateDocument | None:
@@ -170,8 +172,9 @@ class StateFile:
         try:
             shutil.copy2(self.path, target)
         except OSError as error:
-            raise StoreError(f"{target}: cannot keep a backup of the state: {error.strerror or error}",
-                             hint=_write_hint(error)) from None
+            raise StoreError(Diagnostic(str(target), 0, 0, codes.STATE_UNWRITABLE,
+                                        f"cannot keep a backup of the state: {error.strerror or error}",
+                                        _write_hint(error))) from None
         return target
 
     def _read(self) -> StateDocument | None:
@@ -182,13 +185,13 @@ class StateFile:
             if isinstance(document.data, dict):
                 version = document.data.get("format")
                 if isinstance(version, bool) or (isinstance(version, int) and version < min(MIGRATIONS)):
-                    raise StoreError(f"{self.path}: state format {version!r} is not one perimeter ever wrote",
-                                     hint=f"formats run from {min(MIGRATIONS)} to {FORMAT}; fix or move the file")
+                    raise self._error(codes.STATE, f"state format {version!r} is not one perimeter ever wrote",
+                                      f"formats run from {min(MIGRATIONS)} to {FORMAT}; fix or move the file")
                 if isinstance(version, int) and version > FORMAT:
                     writer = document.data.get("written_by") or "a newer perimeter"
-                    raise StoreError(
-                        f"{self.path}: written by {writer} (state format {version}; this perimeter reads "
-                        f"formats up to {FORMAT})", hint="upgrade perimeter, or use another --state")
+                    raise self._error(codes.STATE_TOO_NEW, f"written by {writer} (state format {version}; this "
+                                      f"perimeter reads formats up to {FORMAT})",
+                                      "upgrade perimeter, or use another state file")
                 if isinstance(version, int) and version < FORMAT:
                     document = Document(migrate(document.data), document.source)
                 self._read_format = version if isinstance(version, int) else FORMAT
@@ -203,13 +206,13 @@ class StateFile:
         try:
             write_atomically(self.path, HEADER + text)
         except OSError as error:
-            raise StoreError(f"{self.path}: cannot write the state: {error.strerror or error}",
-                             hint=_write_hint(error)) from None
+            raise self._error(codes.STATE_UNWRITABLE, f"cannot write the state: {error.strerror or error}",
+                              _write_hint(error)) from None
 
     @contextlib.contextmanager
     def _locked(self, shared: bool) -> Iterator[None]:
         if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a directory, not a state file", hint="give --state the path of a file")
+            raise self._error(codes.STATE_IS_FOLDER, "is a directory, not a state file", "name a file, not a folder")
         handle = self._open_lock(shared)
         if handle is None:
             yield  # a reader where it may not lock: writes are atomic renames, so the file is whole anyway
@@ -233,9 +236,13 @@ class StateFile:
         except OSError as error:
             if shared:
                 return None
-            raise StoreError(f"{self.path}: cannot lock the state: {error.strerror or error}",
-                             hint=_write_hint(error)) from None
+            raise self._error(codes.STATE_UNWRITABLE, f"cannot lock the state: {error.strerror or error}",
+                              _write_hint(error)) from None
+
+    def _error(self, code: str, message: str, hint: str) -> StoreError:
+        """A StoreError about this state file."""
+        return StoreError(Diagnostic(str(self.path), 0, 0, code, message, hint))
 
 
 def _write_hint(error: OSError) -> str:
-    return write_hint(error, "check the path given with --state", "choose another with --state or PERIMETER_STATE")
+    return write_hint(error, "check the state file's path", "choose another place for the state file")

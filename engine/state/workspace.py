@@ -10,22 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from perimeter.answers.explain import Explanation
-from perimeter.answers.plan import Plan
-from perimeter.answers.spectrum import Chart, RelationshipAnswer
-from perimeter.answers.status import Conclusions, State
-from perimeter.engine import Change, Engine, FactChange
-from perimeter.files.sources import yaml_files
-from perimeter.pathway.compile import load_pathway
-from perimeter.pathway.compiled import ConditionRule, Mode, Pathway, StepRule
-from perimeter.pathway.facts import Baseline, Fact, known_id, load_baseline
-from perimeter.state.store import (
+from .. import codes
+from ..answers.explain import Explanation
+from ..answers.plan import Plan
+from ..answers.spectrum import Chart, RelationshipAnswer
+from ..answers.status import Conclusions, State
+from ..engine import Change, Engine, FactChange
+from ..errors import Diagnostic, StoreError
+from ..files.sources import yaml_files
+from ..pathway.compile import load_pathway
+from ..pathway.compiled import ConditionRule, Mode, Pathway, StepRule
+from ..pathway.facts import Baseline, known_id, load_baseline
+from ..pathway.model import Fact
+from ..state.store import (
     Entry,
     RuleSetRef,
     StateDocument,
     StateFile,
     StoredFact,
-    StoreError,
     default_path,
     now,
 )
@@ -51,6 +53,7 @@ class Workspace:
 
     @property
     def state_path(self) -> Path:
+        """Where the state file is (it may not exist yet)."""
         return self.store.path
 
     # -- questions -------------------------------------------------------
@@ -63,7 +66,7 @@ class Workspace:
     def explain(self, question: str) -> Explanation | RelationshipAnswer:
         """Why a step, condition, the goal or a relationship stands where it does."""
         with self._engine() as engine:
-            return engine.explain(question)
+            return engine.ask(question)
 
     def chart(self) -> Chart:
         """Where each relationship stands on the spectrum (Chart 1)."""
@@ -71,6 +74,7 @@ class Workspace:
             return engine.chart()
 
     def plan(self, question: str) -> Plan:
+        """The ordered steps and conditions still needed for what `question` names."""
         with self._engine() as engine:
             return engine.plan(question)
 
@@ -152,19 +156,24 @@ class Workspace:
 
     def _checked(self, state: StateDocument) -> StateDocument:
         """Refuse a state that belongs to another rule set or names unknown ids."""
-        where = self.store.path
+        where = str(self.store.path)
         if state.rules.id != self.pathway.id:
-            raise StoreError(
-                f"{where}: this state belongs to rule set '{state.rules.id}', not '{self.pathway.id}'",
-                hint="use another --state for these rules, or `perimeter reset` to start this one over")
+            raise StoreError(Diagnostic(
+                where, 0, 0, codes.STATE_OTHER_RULES,
+                f"this state belongs to rule set '{state.rules.id}', not '{self.pathway.id}'",
+                "use another state file for these rules, or reset this one to start it over"))
         unknown = [f.id for f in state.facts if self.pathway.canonical(f.id) != f.id
                    or not self.pathway.assertable(f.id)]
         if unknown:
-            raise StoreError(f"{where}: the state names {', '.join(unknown)}, which the rule set does not have",
-                             hint="edit those entries out, or `perimeter reset`")
+            raise StoreError(Diagnostic(
+                where, 0, 0, codes.STATE_UNKNOWN_IDS,
+                f"the state names {', '.join(unknown)}, which the rule set does not have",
+                "edit those entries out, or reset the state"))
         if self._facts_arg is not None and state.baseline != self._baseline_files:
-            raise StoreError(f"{where}: this state started from {', '.join(state.baseline) or 'no facts'}",
-                             hint="`perimeter reset` with --facts to start over from these facts")
+            raise StoreError(Diagnostic(
+                where, 0, 0, codes.STATE_OTHER_BASELINE,
+                f"this state started from {', '.join(state.baseline) or 'no facts'}",
+                "reset the state to start over from these facts"))
         return state
 
 

@@ -1,27 +1,14 @@
-"""What the CLI tests share: an isolated state per test, and the command as a real process."""
+"""What the CLI tests import: the command as a real process and in-process, and its answers read back.
+
+Fixtures are not here: the autouse `state` (each test's own state file) is in tests/cli/conftest.py.
+Rule and fact files to run the command on come from tests/builders.py.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from pathlib import Path
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def state(tmp_path, monkeypatch) -> Path:
-    """Each test's own state file (through PERIMETER_STATE); no XDG or colour settings from outside.
-
-    Imported by every CLI test module, so no test can read or write the user's real state.
-    """
-    path = tmp_path / "state" / "state.yaml"
-    monkeypatch.setenv("PERIMETER_STATE", str(path))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
-    for name in ("NO_COLOR", "CLICOLOR_FORCE"):
-        monkeypatch.delenv(name, raising=False)
-    return path
 
 
 def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:

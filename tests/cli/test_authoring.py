@@ -12,17 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from perimeter.cli.main import app
-from clitools import state  # noqa: F401 - state is an autouse fixture
 from perimeter.pathway.check import check
 
+from builders import FLOW_CITE, step_line
+
 runner = CliRunner()
-CITE = "{section: s, quote: q}"
-
-
-def step(id_, *needs, sequence=1, sector="defense", basis="stated"):
-    pre = ", ".join(f"{{requires: {n}, basis: {basis}, citation: {CITE}}}" for n in needs)
-    return (f"  - {{id: {id_}, title: Step {id_}, actors: [x], sector: {sector}, sequence: {sequence}, "
-            f"citation: {CITE}, preconditions: [{pre}]}}\n")
 
 
 def write(tmp_path, text, name="rules.yaml"):
@@ -39,11 +33,11 @@ def findings(*paths):
 @pytest.mark.parametrize(("text", "code", "line"), [
     ("steps: [\n", "parse", 2),
     ("steps:\n  - id: a\n    id: b\n", "parse", 3),
-    ("steps:\n" + step("a").replace("sequence: 1", "sequence: 1, colour: red"), "schema", 2),
-    ("steps:\n" + step("a").replace("sequence: 1", "sequence: one"), "schema", 2),
-    ("steps:\n" + step("a") + step("a"), "duplicate-id", 3),
-    ("steps:\n" + step("a", "zz"), "unknown-reference", 2),
-    ("steps:\n" + step("a", "b") + step("b", "a"), "cycle", 3),
+    ("steps:\n" + step_line("a").replace("sequence: 1", "sequence: 1, colour: red"), "schema", 2),
+    ("steps:\n" + step_line("a").replace("sequence: 1", "sequence: one"), "schema", 2),
+    ("steps:\n" + step_line("a") + step_line("a"), "duplicate-id", 3),
+    ("steps:\n" + step_line("a", "zz"), "unknown-reference", 2),
+    ("steps:\n" + step_line("a", "b") + step_line("b", "a"), "cycle", 3),
 ])
 def test_every_error_kind_is_located_and_exits_2(tmp_path, text, code, line):
     path = write(tmp_path, text)
@@ -55,10 +49,11 @@ def test_every_error_kind_is_located_and_exits_2(tmp_path, text, code, line):
 
 def test_warnings_pass_unless_strict(tmp_path):
     rules = write(tmp_path, "conditions:\n  - {id: cert, title: Cert}\n  - {id: spare, title: Spare}\n"
-                            "steps:\n" + step("a", "cert") + step("b", "a", sequence=2) + step("lonely", sequence=3)
-                  + step("early", "late", sequence=1, basis="implied") + step("late", sequence=5)
-                  + f"goal: {{title: G, citation: {CITE}, preconditions: [{{requires: b, basis: stated, "
-                    f"citation: {CITE}}}]}}\n")
+                            "steps:\n" + step_line("a", "cert") + step_line("b", "a", sequence=2)
+                  + step_line("lonely", sequence=3)
+                  + step_line("early", "late", sequence=1, basis="implied") + step_line("late", sequence=5)
+                  + f"goal: {{title: G, citation: {FLOW_CITE}, preconditions: [{{requires: b, basis: stated, "
+                    f"citation: {FLOW_CITE}}}]}}\n")
     status, found = findings(rules)
     assert status == 0
     codes = {(f["code"], f["message"].split(":")[0]) for f in found}
@@ -72,7 +67,7 @@ def test_warnings_pass_unless_strict(tmp_path):
 
 
 def test_a_fact_file_is_checked_against_the_rules(tmp_path):
-    rules = write(tmp_path, "conditions:\n  - {id: cert, title: Cert}\nsteps:\n" + step("a", "cert"))
+    rules = write(tmp_path, "conditions:\n  - {id: cert, title: Cert}\nsteps:\n" + step_line("a", "cert"))
     facts = write(tmp_path, "facts:\n  - id: cret\n", "facts.yaml")
     status, found = findings(rules, facts)
     assert status == 2
@@ -85,7 +80,7 @@ def test_a_fact_file_is_checked_against_the_rules(tmp_path):
 
 
 def test_all_findings_at_once_sorted_by_line(tmp_path):
-    path = write(tmp_path, "steps:\n" + step("a", "x1") + step("b", "x2") + step("a"))
+    path = write(tmp_path, "steps:\n" + step_line("a", "x1") + step_line("b", "x2") + step_line("a"))
     _, found = findings(path)
     assert [f["line"] for f in found] == sorted(f["line"] for f in found)
     assert [f["code"] for f in found] == ["unknown-reference", "unknown-reference", "duplicate-id"]

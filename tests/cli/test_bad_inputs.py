@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clitools import state, subprocess_env  # noqa: F401 - state is an autouse fixture
+from builders import step_line
+from clitools import subprocess_env
 import perimeter.pathway.compile as compiling
 from perimeter import CompileError, LoadError, load_pathway
 from perimeter.files import read as load
@@ -97,8 +98,7 @@ def many_steps(path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("pathway: {id: many, title: One step too many}\nsteps:\n")
         for i in range(compiling.MAX_STEPS + 1):
-            handle.write(f"  - {{id: s{i}, title: t, actors: [x], sector: defense, sequence: {i}, "
-                         "citation: {section: s, quote: q}}\n")
+            handle.write(step_line(f"s{i}", sequence=i))
 
 
 GENERATORS = {"huge": huge, "deep-block": deep_block, "many-steps": many_steps}
@@ -255,12 +255,11 @@ def test_the_python_tag_files_would_run_their_command_if_executed(case, tmp_path
 def test_a_rule_set_over_the_step_limit_names_the_step_past_it(tmp_path, monkeypatch):
     """The limit counts steps over all the files of a rule set; exactly at it is fine."""
     monkeypatch.setattr(compiling, "MAX_STEPS", 3)
-    steps = "  - {{id: {0}, title: t, actors: [x], sector: defense, sequence: 1, citation: {{section: s, quote: q}}}}\n"
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    first.write_text("pathway: {id: p, title: t}\nsteps:\n" + steps.format("s1") + steps.format("s2"))
-    second.write_text("steps:\n" + steps.format("s3"))
+    first.write_text("pathway: {id: p, title: t}\nsteps:\n" + step_line("s1") + step_line("s2"))
+    second.write_text("steps:\n" + step_line("s3"))
     assert len(load_pathway([first, second]).steps) == 3
-    second.write_text("steps:\n" + steps.format("s3") + steps.format("s4"))
+    second.write_text("steps:\n" + step_line("s3") + step_line("s4"))
     with pytest.raises(CompileError) as caught:
         load_pathway([first, second])
     (diagnostic,) = caught.value.diagnostics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clitools import perimeter, state  # noqa: F401 - state is an autouse fixture
+from clitools import perimeter
 from perimeter import load_pathway
 from perimeter.bench import BenchRun, _deepest, generate
 

@@ -17,7 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from perimeter.cli.main import _complete_ids, app
-from clitools import answer, invoke, one_error_line, perimeter, state, states  # noqa: F401 - state: autouse fixture
+from builders import write_facts, write_rules
+from clitools import answer, invoke, one_error_line, perimeter, states
 
 runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -34,18 +35,6 @@ def ok(*args: str) -> str:
 
 def as_json(*args: str) -> dict:
     return json.loads(ok(*args, "--json"))
-
-
-def write_rules(folder: Path, *steps: tuple[str, list[str]]) -> Path:
-    """A tiny rule set: each step as (id, the ids it requires)."""
-    cite = {"section": "s", "quote": "q"}
-    document = {"steps": [
-        {"id": id_, "title": f"Step {id_}", "actors": ["us"], "sector": "defense", "sequence": n, "citation": cite,
-         "preconditions": [{"requires": need, "basis": "stated", "citation": cite} for need in needs]}
-        for n, (id_, needs) in enumerate(steps, 1)]}
-    path = folder / "rules.yaml"
-    path.write_text(yaml.safe_dump(document))
-    return path
 
 
 # -- status ----------------------------------------------------------------
@@ -435,7 +424,7 @@ def test_rules_and_facts_may_be_folders(tmp_path):
     (tmp_path / "rules").mkdir()
     (tmp_path / "facts").mkdir()
     rules = write_rules(tmp_path / "rules", ("plan", []), ("build", ["plan"]))
-    (tmp_path / "facts" / "done.yaml").write_text("facts:\n  - id: plan\n")
+    write_facts(tmp_path / "facts" / "done.yaml", "plan")
     document = as_json("--rules", str(rules.parent), "--facts", str(tmp_path / "facts"), "status")
     assert states(document) == {"plan": "done", "build": "eligible"}
 
@@ -444,7 +433,7 @@ def test_a_rules_folder_without_yaml_exits_2(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     line = one_error_line(perimeter("--rules", str(empty), "status"), 2)
-    assert line == f"perimeter: {empty}: no .yaml files in this folder (point --rules at a rules file or folder)"
+    assert line == f"perimeter: {empty}: no .yaml files in this folder (name a rules file, or a folder with .yaml files in it)"
 
 
 # -- colour ----------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from builders import write_facts, write_rules
 from clitools import subprocess_env
 
 SHELLS = 20
@@ -28,14 +29,9 @@ def setup(tmp_path, monkeypatch):
     for name in ("PERIMETER_STATE", "NO_COLOR", "CLICOLOR_FORCE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
-    cite = {"section": "s", "quote": "q"}
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(yaml.safe_dump({
-        "pathway": {"id": "twenty", "title": "Twenty independent steps"},
-        "steps": [{"id": f"S{i}", "title": f"Step {i}", "actors": ["us"], "sector": "defense", "sequence": i,
-                   "citation": cite} for i in range(1, SHELLS + 1)]}))
-    facts = tmp_path / "facts.yaml"
-    facts.write_text("facts: []\n")
+    rules = write_rules(tmp_path / "rules.yaml", *(f"S{i}" for i in range(1, SHELLS + 1)), pathway="twenty",
+                        title="Twenty independent steps")
+    facts = write_facts(tmp_path / "facts.yaml")
     state = tmp_path / "state" / "state.yaml"
     command = [sys.executable, "-m", "perimeter", "--state", str(state), "--rules", str(rules), "--facts", str(facts)]
     return command, state

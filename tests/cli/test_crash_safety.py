@@ -17,7 +17,8 @@ import time
 import pytest
 import yaml
 
-from clitools import perimeter, state, subprocess_env  # noqa: F401 - state is an autouse fixture
+from builders import write_facts, write_rules
+from clitools import subprocess_env
 from perimeter.state.store import StoreError
 from perimeter.state.workspace import Workspace
 
@@ -27,14 +28,9 @@ HANG = 120
 @pytest.fixture
 def world(tmp_path):
     """Forty independent steps, no baseline, and a state file of their own."""
-    cite = {"section": "s", "quote": "q"}
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(yaml.safe_dump({
-        "pathway": {"id": "forty", "title": "Forty independent steps"},
-        "steps": [{"id": f"S{i}", "title": f"Step {i}", "actors": ["us"], "sector": "defense", "sequence": i,
-                   "citation": cite} for i in range(1, 41)]}))
-    facts = tmp_path / "facts.yaml"
-    facts.write_text("facts: []\n")
+    rules = write_rules(tmp_path / "rules.yaml", *(f"S{i}" for i in range(1, 41)), pathway="forty",
+                        title="Forty independent steps")
+    facts = write_facts(tmp_path / "facts.yaml")
     path = tmp_path / "shared" / "state.yaml"
     command = [sys.executable, "-m", "perimeter", "--state", str(path), "--rules", str(rules), "--facts", str(facts)]
     return command, path, rules, facts

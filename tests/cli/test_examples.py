@@ -19,7 +19,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from clitools import answer, invoke, one_error_line, perimeter, state, states  # noqa: F401 - state is an autouse fixture
+from clitools import answer, invoke, one_error_line, perimeter, states
 from perimeter import Mode, load_facts, load_pathway
 from perimeter.files.sources import shipped_dir
 

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 import perimeter
-from clitools import state  # noqa: F401 - state is an autouse fixture
-from conftest import REPO
+from builders import REPO
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -30,17 +29,24 @@ def _run(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), capture_output=True, text=True, cwd="/", env=_clean_env(**extra), timeout=300)
 
 
+def _installed() -> metadata.Distribution:
+    """perimeter as pip installed it, never the build leftovers of the checkout (`perimeter.egg-info`),
+    which `python -m pytest` would otherwise find first: it puts the checkout on sys.path."""
+    path = [p for p in sys.path if Path(p or ".").resolve() != REPO]
+    return next(iter(metadata.distributions(name="perimeter", path=path)))
+
+
 def _editable() -> bool:
-    direct = metadata.distribution("perimeter").read_text("direct_url.json")
+    direct = _installed().read_text("direct_url.json")
     return bool(direct and json.loads(direct).get("dir_info", {}).get("editable"))
 
 
 def test_the_distribution_installs_one_top_level_package_named_perimeter():
     if _editable():
         pytest.skip("an editable install maps the checkout instead of copying it; CI installs with `pip install .`")
-    files = metadata.distribution("perimeter").files or []
+    files = _installed().files or []
     top = {f.parts[0] for f in files if f.parts[0] != ".."}  # ".." entries are the console script
-    assert top == {"perimeter", f"perimeter-{metadata.version('perimeter')}.dist-info"}, top
+    assert top == {"perimeter", f"perimeter-{_installed().version}.dist-info"}, top
     installed = {f.as_posix() for f in files}
     assert "perimeter/cli/main.py" in installed and "perimeter/__main__.py" in installed
     assert "perimeter/data/rules/pathway.yaml" in installed and "perimeter/data/facts/baseline.yaml" in installed
@@ -58,7 +64,7 @@ def test_nothing_named_engine_or_cli_is_importable_from_outside_the_checkout():
 def test_python_dash_m_perimeter_prints_the_installed_version_from_root():
     result = _run(sys.executable, "-m", "perimeter", "--version")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"perimeter {metadata.version('perimeter')}" == f"perimeter {perimeter.__version__}"
+    assert result.stdout.strip() == f"perimeter {_installed().version}" == f"perimeter {perimeter.__version__}"
 
 
 def test_the_perimeter_script_answers_status_from_root(tmp_path):

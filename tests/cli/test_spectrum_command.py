@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ElementTree
 from typer.testing import CliRunner
 
 from perimeter.cli.main import app
-from clitools import one_error_line, perimeter, state  # noqa: F401 - state is an autouse fixture
+from clitools import one_error_line, perimeter
 
 runner = CliRunner()
 

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from perimeter.cli.main import app, run
 from perimeter.files.sources import shipped_dir
-from clitools import one_error_line, perimeter, state  # noqa: F401 - state is an autouse fixture
+from builders import write_facts, write_rules
+from clitools import one_error_line, perimeter
 
 runner = CliRunner()
 SHIPPED_FACTS = sorted(str(p) for p in shipped_dir("facts").glob("*.yaml"))  # installed, or in the checkout
@@ -67,16 +68,6 @@ def step_states(*args: str) -> dict[str, str]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in `folder` with its bytes, to show nothing was written, added or removed."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def write_rules(path: Path, pathway_id: str, *ids: str) -> Path:
-    """A rule set of independent steps."""
-    cite = {"section": "s", "quote": "q"}
-    path.write_text(yaml.safe_dump({
-        "pathway": {"id": pathway_id, "title": "A test rule set"},
-        "steps": [{"id": i, "title": f"Step {i}", "actors": ["us"], "sector": "defense", "sequence": n,
-                   "citation": cite} for n, i in enumerate(ids, 1)]}))
-    return path
 
 
 # -- where it lives ------------------------------------------------------------
@@ -183,7 +174,7 @@ def test_a_fact_file_starts_the_state_and_may_be_named_from_anywhere(tmp_path, s
     (tmp_path / "here").mkdir()
     (tmp_path / "there").mkdir()
     facts = tmp_path / "here" / "facts.yaml"
-    facts.write_text("facts:\n  - id: A1\n  - id: vetting\n    source: a memo\n")
+    write_facts(facts, "A1", {"id": "vetting", "source": "a memo"})
     result = perimeter("--facts", "facts.yaml", "assert", "A2", cwd=tmp_path / "here")
     assert result.returncode == 0, result.stderr
     assert yaml.safe_load(state.read_text())["baseline"] == [str(facts)]
@@ -195,8 +186,8 @@ def test_a_fact_file_starts_the_state_and_may_be_named_from_anywhere(tmp_path, s
 
 def test_a_state_started_from_other_facts_is_refused(tmp_path, state):
     first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
-    first.write_text("facts:\n  - id: A1\n")
-    second.write_text("facts: []\n")
+    write_facts(first, "A1")
+    write_facts(second)
     ok("--facts", str(first), "assert", "A2")
     before = snapshot(state.parent)
     line = one_error_line(perimeter("--facts", str(second), "assert", "B3"))
@@ -206,7 +197,7 @@ def test_a_state_started_from_other_facts_is_refused(tmp_path, state):
 
 def test_an_empty_fact_file_starts_from_nothing(tmp_path):
     empty = tmp_path / "none.yaml"
-    empty.write_text("facts: []\n")
+    write_facts(empty)
     conditions = json.loads(ok("--facts", str(empty), "status", "--json"))["conditions"]
     assert not any(c["holds"] for c in conditions)
 
@@ -214,7 +205,7 @@ def test_an_empty_fact_file_starts_from_nothing(tmp_path):
 # -- what is refused, leaving the file untouched ----------------------------------
 
 def test_a_state_of_another_rule_set_is_refused(tmp_path, state, capsys):
-    rules = write_rules(tmp_path / "rules.yaml", "tiny", "S1", "S2")
+    rules = write_rules(tmp_path / "rules.yaml", "S1", "S2", pathway="tiny")
     ok("--rules", str(rules), "assert", "S1")
     before = snapshot(state.parent)
     for result in (perimeter("assert", "A1"), main(capsys, "status"), main(capsys, "history")):
@@ -227,7 +218,7 @@ def test_a_state_of_another_rule_set_is_refused(tmp_path, state, capsys):
 def test_the_papers_state_is_refused_by_another_rule_set(tmp_path, state):
     ok("assert", "A1")
     before = snapshot(state.parent)
-    rules = write_rules(tmp_path / "rules.yaml", "tiny", "S1")
+    rules = write_rules(tmp_path / "rules.yaml", "S1", pathway="tiny")
     line = one_error_line(perimeter("--rules", str(rules), "assert", "S1"))
     assert "belongs to rule set 'downie-2013', not 'tiny'" in line
     assert snapshot(state.parent) == before
@@ -333,7 +324,7 @@ def test_a_read_only_folder_with_no_state_yet(tmp_path):
         assert status.returncode == 0, status.stderr
         line = one_error_line(perimeter("--state", str(state), "assert", "A1"))
         assert line == (f"perimeter: {state}: cannot lock the state: Permission denied (the folder is not "
-                        "writable; choose another with --state or PERIMETER_STATE)")
+                        "writable; choose another place for the state file)")
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)

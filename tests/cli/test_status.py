@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from perimeter.cli.main import app
-from clitools import perimeter, state  # noqa: F401 - state is an autouse fixture
+from builders import write_facts, write_rules
+from clitools import perimeter
 
 runner = CliRunner()
 
@@ -43,16 +44,8 @@ def test_stated_only_opens_a5():
 
 
 def test_custom_rules_and_facts_files(tmp_path):
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(
-        "steps:\n"
-        "  - {id: plan, title: Plan, actors: [us], sector: defense, sequence: 1,\n"
-        "     citation: {section: s, quote: q}}\n"
-        "  - {id: build, title: Build, actors: [us], sector: defense, sequence: 2,\n"
-        "     citation: {section: s, quote: q},\n"
-        "     preconditions: [{requires: plan, basis: stated, citation: {section: s, quote: q}}]}\n")
-    facts = tmp_path / "facts.yaml"
-    facts.write_text("facts:\n  - id: plan\n")
+    rules = write_rules(tmp_path / "rules.yaml", ("plan", []), ("build", ["plan"]))
+    facts = write_facts(tmp_path / "facts.yaml", "plan")
     result = runner.invoke(app, ["--rules", str(rules), "--facts", str(facts), "status", "--json"])
     assert result.exit_code == 0, result.output
     assert {s["id"]: s["state"] for s in json.loads(result.stdout)["steps"]} == {"plan": "done", "build": "eligible"}

@@ -1,15 +1,19 @@
-"""Hypothesis strategies: random valid rule sets and random event sequences over them."""
+"""Hypothesis strategies (random valid rule sets, random event sequences over them) and budgets."""
 
 from __future__ import annotations
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from perimeter import compile_pathway
-from perimeter.files.read import SourceMap
-from perimeter.pathway.model import RuleFile
+from builders import compile_rules, constraint, need, rule_set, step
 
 CITATION = {"section": "generated", "quote": "generated for a property test"}
 PLACES = ["here", "there", "elsewhere"]
+
+
+def budget(examples: int) -> settings:
+    """`examples` under the ci profile, scaled by the loaded profile (see tests/conftest.py)."""
+    return settings(max_examples=examples * settings.default.max_examples // settings.get_profile("ci").max_examples)
 
 
 @st.composite
@@ -27,29 +31,22 @@ def rule_sets(draw, max_steps: int = 12, max_conditions: int = 3):
         candidates = list(names[:position]) + conditions
         needs = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=min(4, len(candidates)))
                      ) if candidates else []
-        step = {
-            "id": name, "title": f"step {name}", "actors": ["someone"],
-            "sector": draw(st.sampled_from(["defense", "security", "cross-sector"])),
-            "sequence": draw(st.integers(0, 9)), "citation": CITATION,
-            "preconditions": [{"requires": need, "basis": draw(st.sampled_from(["stated", "implied"])),
-                               "citation": CITATION} for need in needs],
-        }
+        sector = draw(st.sampled_from(["defense", "security", "cross-sector"]))
+        sequence = draw(st.integers(0, 9))
+        preconditions = [need(n, draw(st.sampled_from(["stated", "implied"])), CITATION) for n in needs]
+        constraints = []
         if draw(st.integers(0, 3)) == 0:
-            step["constraints"] = [{"attribute": "place", "allowed": draw(
-                st.lists(st.sampled_from(PLACES), min_size=1, max_size=2, unique=True)),
-                "basis": "stated", "citation": CITATION}]
-        steps.append(step)
-    document = {
-        "pathway": {"id": "generated", "title": "generated"},
-        "conditions": [{"id": c, "title": f"condition {c}"} for c in conditions],
-        "steps": steps,
-    }
+            constraints = [constraint("place", *draw(st.lists(st.sampled_from(PLACES), min_size=1, max_size=2,
+                                                              unique=True)), citation=CITATION)]
+        steps.append(step(name, *preconditions, title=f"step {name}", actors=["someone"], sector=sector,
+                          sequence=sequence, constraints=constraints, citation=CITATION))
+    goal = None
     if draw(st.booleans()):
-        needs = draw(st.lists(st.sampled_from(list(names) + conditions), min_size=1, max_size=3, unique=True))
-        document["goal"] = {"title": "the goal", "citation": CITATION, "preconditions": [
-            {"requires": need, "basis": draw(st.sampled_from(["stated", "implied"])), "citation": CITATION}
-            for need in needs]}
-    return compile_pathway([(RuleFile.model_validate(document), SourceMap("<generated>", {}))])
+        ends = draw(st.lists(st.sampled_from(list(names) + conditions), min_size=1, max_size=3, unique=True))
+        goal = [need(n, draw(st.sampled_from(["stated", "implied"])), CITATION) for n in ends]
+    document = rule_set(*steps, pathway="generated", title="generated",
+                        conditions=[{"id": c, "title": f"condition {c}"} for c in conditions], goal=goal)
+    return compile_rules(document, "<generated>")
 
 
 def events(pathway, max_size: int = 40):

@@ -14,8 +14,7 @@ from perimeter import Engine, Fact, Mode, RefusedError
 from perimeter.backends.durable import DurableEvaluator
 from perimeter.backends.reference import ReferenceEvaluator
 
-from conftest import budget
-from strategies import events, rule_sets
+from strategies import budget, events, rule_sets
 
 
 def _replay(pathway, mode, history):

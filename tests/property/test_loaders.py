@@ -14,7 +14,8 @@ from perimeter.pathway.compile import compile_pathway
 from perimeter.files.read import parse, validate
 from perimeter.pathway.model import RuleFile
 
-from conftest import REPO, budget
+from builders import REPO
+from strategies import budget
 
 SHIPPED = [(REPO / "rules" / "pathway.yaml").read_text(encoding="utf-8"),
            (REPO / "facts" / "baseline.yaml").read_text(encoding="utf-8")]

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from perimeter import Engine, Mode, RefusedError, State
 
-from conftest import budget
-from strategies import events, rule_sets
+from strategies import budget, events, rule_sets
 
 
 def _pathways(data, paper):

@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from perimeter import Engine, FactChange, Fact, RefusedError, load_facts, load_pathway
 from perimeter.state.workspace import Workspace
 
-from conftest import budget
+from strategies import budget
 
 PAPER = load_pathway()
 BASELINE = {f.id: f for f in load_facts(PAPER)}

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from conftest import PAPER, REPO
+from builders import PAPER, REPO
 
 
 def _quotes(node, where=""):

@@ -153,7 +153,7 @@ def test_ids_are_matched_without_case(engine):
     engine.assert_fact("a1")
     engine.assert_fact("Vetting")
     assert engine.status("a1").id == "A1" and engine.status("A1").state is State.DONE
-    assert engine.status("VETTING").holds
+    assert engine.condition("VETTING").holds
 
 
 def test_retracting_what_is_not_recorded_is_refused(engine):

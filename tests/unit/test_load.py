@@ -9,7 +9,6 @@ in the test's own text (`line_of`), never taken from the loader.
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -404,13 +403,12 @@ def billion_laughs(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_an_alias_bomb_trips_the_node_limit_quickly(tmp_path, monkeypatch):
+def test_an_alias_bomb_trips_the_node_limit(tmp_path, monkeypatch):
+    """Refused at the limit, not expanded: a billion values would never finish (nothing here is timed)."""
     monkeypatch.setattr(load, "MAX_NODES", 10_000)
     text = billion_laughs(9)  # 10**9 values when expanded; a few hundred bytes on disk
     path = write(tmp_path, text)
-    started = time.perf_counter()
     diagnostic = only(load_error(path))
-    assert time.perf_counter() - started < 5
     assert (diagnostic.file, diagnostic.code) == (str(path), "parse")
     assert "too many values" in diagnostic.message
     assert "10,000" in diagnostic.hint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import perimeter
-from conftest import REPO
+from builders import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -65,3 +65,31 @@ def test_the_readme_session_prints_what_the_readme_shows(tmp_path, monkeypatch, 
         for line in expected:
             assert line in printed[position:], f"`perimeter {' '.join(arguments)}` did not print: {line}"
             position = printed.index(line, position) + 1
+
+
+def _architecture() -> set[str]:
+    """The paths the README's architecture listing names under engine/ and cli/."""
+    block = README.split("## Architecture")[1].split("```text\n")[1].split("```")[0]
+    named: set[str] = set()
+    parents: list[str] = []
+    for line in block.splitlines():
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        name = line.split()[0]
+        parents = parents[:depth] + [name]
+        if parents[0] in ("engine/", "cli/"):
+            named.add("".join(parents).rstrip("/"))
+    return named
+
+
+def test_the_architecture_section_lists_exactly_the_modules_and_folders_of_the_tree():
+    actual: set[str] = set()
+    for top in ("engine", "cli"):
+        for path in (REPO / top).rglob("*"):
+            if "__pycache__" in path.parts or path.suffix in {".so", ".pyc"}:
+                continue
+            if path.is_dir() or path.suffix in {".py", ".c"} or path.name == "py.typed":
+                actual.add(path.relative_to(REPO).as_posix())
+        actual.add(top)
+    # A package's own __init__.py is implied by its folder; the facade's is listed.
+    actual -= {p for p in actual if p.endswith("/__init__.py") and p != "engine/__init__.py"}
+    assert _architecture() == actual

@@ -81,13 +81,13 @@ def test_what_if_moves_the_chart_without_storing(small):
 
 
 def test_why_not_names_the_missing_measure_with_its_evidence_and_the_steps_that_would_add_it(small):
-    answer = small.explain("why isn't A/B at combined exercises")
+    answer = small.explain_relationship("why isn't A/B at combined exercises")
     assert answer.target == "ab" and answer.asked_name == "combined exercises"
-    assert [m.level for m in answer.missing] == ["exercises"]
-    assert answer.missing[0].citation.quote == "no drills" and answer.missing[0].by_steps == ("drill",)
+    assert [m.level for m in answer.measures] == ["exercises"] == list(answer.missing)
+    assert answer.measures[0].citation.quote == "no drills" and answer.measures[0].by_steps == ("drill",)
     assert "no drills" in answer.reasons[0] and "drill would put in place" in answer.reasons[0]
-    nearest = small.explain("where does A/C stand")
-    assert nearest.asked == 3 and [m.level for m in nearest.missing] == ["schools"]
+    nearest = small.explain_relationship("where does A/C stand")
+    assert nearest.asked == 3 and [m.level for m in nearest.measures] == ["schools"]
 
 
 def test_relationship_questions_do_not_capture_step_questions(small):
@@ -160,10 +160,10 @@ def test_canada_mexico_liaison_officer_does_not_lift_it_past_working_groups(pape
 
 
 def test_why_isnt_us_mexico_at_combined_exercises(paper_chart):
-    answer = paper_chart.explain("why isn't US/Mexico at combined exercises")
+    answer = paper_chart.explain_relationship("why isn't US/Mexico at combined exercises")
     assert answer.target == "us_mexico" and answer.level == 8
-    assert [m.level for m in answer.missing] == ["combined_exercises"]
-    assert "have not conducted combined military exercises" in answer.missing[0].citation.quote
+    assert [m.level for m in answer.measures] == ["combined_exercises"]
+    assert "have not conducted combined military exercises" in answer.measures[0].citation.quote
 
 
 def test_the_pathway_moves_the_chart(paper_chart, paper):

@@ -1,0 +1,191 @@
+"""What the durable-rules adapter's rules mean, in plain Python: no durable-rules here.
+
+The generic rules (as durable's JSON), the actions they fire, and the
+per-session `Mirror` those actions report into, with the fact ids it hands
+out.  `perimeter.backends.durable`, the one module that imports
+durable-rules, registers the rules and runs the actions; see its docstring
+for the rules in words and the quirks they work around.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ..backends.protocol import Before, Journal
+
+FactKey = tuple[str, ...]
+"""What a fact is about: its kind, then the ids and values that make it one."""
+
+Frames = dict[str, dict[str, Any]]
+"""The facts a rule matched, by the alias the rule gave each."""
+
+
+class Ruleset(Protocol):
+    """The part of a durable ruleset an action uses: asserting and retracting derived facts."""
+
+    def assert_fact(self, fact: dict[str, Any]) -> object:
+        """Add a derived fact to the session."""
+
+    def retract_fact(self, fact: dict[str, Any]) -> object:
+        """Withdraw a derived fact from the session."""
+
+
+def fnv1a_32(text: str) -> int:
+    """durable's identity hash, as its C core computes it over the id's bytes."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        signed = byte - 256 if byte > 127 else byte  # C `char` is signed on x86
+        value ^= signed & 0xFFFFFFFF
+        value = (value * 16777619) & 0xFFFFFFFF
+    return value
+
+
+class Mirror:
+    """What durable's actions have reported for one session."""
+
+    def __init__(self, sid: str):
+        self.sid = sid
+        self.unmet: dict[str, set[str]] = defaultdict(set)
+        self.derived_holds: set[str] = set()
+        self.breaches: set[tuple[str, str, str]] = set()
+        self.ids: dict[FactKey, str] = {}
+        self.hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
+        self.counter = itertools.count()
+        self.live: dict[str, dict[str, Any]] = {}
+        """Every fact the session holds, by id: durable's C core crashes when a
+        session still holding unmatched join facts is deleted, so closing
+        retracts them all first."""
+        self.journal: Journal | None = None
+        """While a change runs: each touched step's unmet needs, derived holding
+        and breaches as they were before it, so a change costs what it touches."""
+
+    def note(self, step: str) -> None:
+        """Remember `step` as it was, the first time a change touches it."""
+        if self.journal is not None and step not in self.journal:
+            self.journal[step] = Before(frozenset(self.unmet.get(step, ())), step in self.derived_holds,
+                                        frozenset(b for b in self.breaches if b[0] == step))
+
+    def fact_id(self, key: FactKey) -> str:
+        """A short id for `key`, unique in this session under durable's hash."""
+        existing = self.ids.get(key)
+        if existing is not None:
+            return existing
+        while True:
+            candidate = _base36(next(self.counter))
+            hashed = fnv1a_32(candidate)
+            if hashed not in self.hashes:
+                self.hashes.add(hashed)
+                self.ids[key] = candidate
+                return candidate
+
+
+Action = Callable[[Frames, Mirror, Ruleset], None]
+"""What a rule runs when it fires: the facts it matched, the session's mirror, the ruleset."""
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return "f" + text
+
+
+# Actions receive the matched facts by alias (`frames`), the session's mirror,
+# and the ruleset, through which derived facts are asserted and retracted.
+
+def _unmet_fact(mirror: Mirror, step: str, need: str) -> dict[str, Any]:
+    return {"t": "unmet", "step": step, "need": need, "sid": mirror.sid,
+            "id": mirror.fact_id(("unmet", step, need))}
+
+
+def _derived_holds_fact(mirror: Mirror, step: str) -> dict[str, Any]:
+    return {"t": "holds", "subject": step, "derived": 1, "sid": mirror.sid,
+            "id": mirror.fact_id(("holds", step))}
+
+
+def _derive(ruleset: Ruleset, mirror: Mirror, fact: dict[str, Any]) -> None:
+    """Assert a derived fact once, however often negation fires for it."""
+    if fact["id"] not in mirror.live:
+        ruleset.assert_fact(fact)
+        mirror.live[fact["id"]] = fact
+
+
+def _withdraw(ruleset: Ruleset, mirror: Mirror, fact: dict[str, Any]) -> None:
+    if mirror.live.pop(fact["id"], None) is not None:
+        ruleset.retract_fact(fact)
+
+
+def _on_unmet(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    r = frames["r"]
+    mirror.note(r["step"])
+    mirror.unmet[r["step"]].add(r["need"])
+    if r["derived"]:
+        _derive(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
+
+
+def _on_met(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    r = frames["r"]
+    mirror.note(r["step"])
+    mirror.unmet[r["step"]].discard(r["need"])
+    if r["derived"]:
+        _withdraw(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
+
+
+def _on_derive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    step = frames["d"]["step"]
+    mirror.note(step)
+    _derive(ruleset, mirror, _derived_holds_fact(mirror, step))
+    mirror.derived_holds.add(step)
+
+
+def _on_underive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    step = frames["d"]["step"]
+    mirror.note(step)
+    _withdraw(ruleset, mirror, _derived_holds_fact(mirror, step))
+    mirror.derived_holds.discard(step)
+
+
+def _on_breach(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    a = frames["a"]
+    mirror.note(a["step"])
+    mirror.breaches.add((a["step"], a["name"], a["value"]))
+
+
+def _on_accept(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    a = frames["a"]
+    mirror.note(a["step"])
+    mirror.breaches.discard((a["step"], a["name"], a["value"]))
+
+
+def _on_unset(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
+    k = frames["k"]
+    mirror.note(k["step"])
+    mirror.breaches = {b for b in mirror.breaches if b[:2] != (k["step"], k["attr"])}
+
+
+def ruleset_definition() -> dict[str, Any]:
+    """The generic rules, as durable's JSON (built fresh: durable mutates it)."""
+    holds_need = {"$and": [{"t": "holds"}, {"subject": {"r": "need"}}]}
+    unmet_of_d = {"$and": [{"t": "unmet"}, {"step": {"d": "step"}}]}
+    holds_of_d = {"$and": [{"t": "holds"}, {"subject": {"d": "step"}}]}
+    attr_of_k = {"$and": [{"t": "attr"}, {"step": {"k": "step"}}, {"name": {"k": "attr"}}]}
+    constrained = {"$and": [{"t": "constrained"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}}]}
+    allows = {"$and": [{"t": "allows"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}},
+                       {"value": {"a": "value"}}]}
+    return {
+        "unmet": {"all": [{"r": {"t": "requires"}}, {"x$not": holds_need}], "act": _on_unmet},
+        "met": {"all": [{"r": {"t": "requires"}}, {"h": holds_need}], "act": _on_met},
+        "derive": {"all": [{"d": {"t": "derived"}}, {"x$not": unmet_of_d}], "act": _on_derive},
+        "underive": {"all": [{"d": {"t": "derived"}}, {"h": holds_of_d}, {"u": unmet_of_d}],
+                     "act": _on_underive},
+        "breach": {"all": [{"a": {"t": "attr"}}, {"k": constrained}, {"x$not": allows}], "act": _on_breach},
+        "accept": {"all": [{"a": {"t": "attr"}}, {"k": allows}], "act": _on_accept},
+        # Negation re-fires when its blocker goes: the retraction rule for breaches.
+        "unset": {"all": [{"k": {"t": "constrained"}}, {"x$not": attr_of_k}], "act": _on_unset},
+    }

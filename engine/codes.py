@@ -1,0 +1,64 @@
+"""Every diagnostic code perimeter reports, in one catalogue.
+
+A code names a kind of problem for programs: the JSON of `perimeter check`,
+tests, and the command line's own hints (`perimeter.cli.hints`).  A code's
+value never changes once published; new problems get new codes.
+
+An error class's `code` is the phase its problems belong to (the first group
+below); a diagnostic's code says which problem it is.
+"""
+
+from __future__ import annotations
+
+# -- the error classes of perimeter.errors, one per phase ---------------------
+ERROR = "error"  # PerimeterError: the root, for a problem no branch covers
+LOAD = "load"  # LoadError: a rule, fact or state file that cannot be read, or is empty or of the wrong shape
+COMPILE = "compile"  # CompileError: a rule set whose entries do not fit together
+EVALUATE = "evaluate"  # EvaluationError: the rules engine failed underneath (never the user's fault)
+UNKNOWN_ID = "unknown-id"  # UnknownIdError; and a fact or measure that names no id of the rule set
+AMBIGUOUS = "ambiguous"  # AmbiguousTargetError: a question that matches several steps or conditions
+BAD_FACT = "bad-fact"  # FactError: a fact with a malformed attribute name, or a blank value or source
+STATE = "state"  # StoreError: a state file that cannot be read or written
+REFUSED = "refused"  # RefusedError: an assertion the rules do not allow
+
+# -- the command line's own errors (perimeter.cli) ----------------------------
+USAGE = "usage"  # the command line itself is wrong
+GRAPHVIZ = "graphviz"  # an SVG picture was asked for and Graphviz's `dot` is missing
+
+# -- reading files (perimeter.files) ------------------------------------------
+PARSE = "parse"  # not YAML perimeter accepts: bad syntax, a duplicate key, a tag, an alias bomb, deep nesting
+SCHEMA = "schema"  # a value that does not fit the file's model: an unknown or missing field, a wrong type
+NO_YAML_FILES = "no-yaml-files"  # a folder named as rules or facts that holds no .yaml file
+
+# -- compiling a rule set (perimeter.pathway.compile) -------------------------
+NO_STEPS = "no-steps"  # a rule set without a single step
+TOO_MANY_STEPS = "too-many-steps"  # a rule set over MAX_STEPS steps, reported at the first step past it
+DUPLICATE_GOAL = "duplicate-goal"  # a second `goal:` in one rule set
+DUPLICATE_PATHWAY = "duplicate-pathway"  # a second `pathway:` header in one rule set
+DUPLICATE_ID = "duplicate-id"  # an id defined twice (steps and conditions, or spectrum levels, relationships)
+UNKNOWN_REFERENCE = "unknown-reference"  # a precondition, spectrum floor or effect naming nothing defined
+ID_CASE = "id-case"  # a reference spelt in another case than the id it names
+DUPLICATE_PRECONDITION = "duplicate-precondition"  # one step listing the same precondition twice
+DUPLICATE_CONSTRAINT = "duplicate-constraint"  # one step constraining the same attribute twice
+CYCLE = "cycle"  # preconditions that need each other, round a loop
+DUPLICATE_SPECTRUM = "duplicate-spectrum"  # a second `spectrum:` in one rule set
+
+# -- fact files (perimeter.pathway.facts) -------------------------------------
+DUPLICATE_FACT = "duplicate-fact"  # one id stated twice across the fact files
+NO_SPECTRUM = "no-spectrum"  # measures given for a rule set that has no spectrum
+
+# -- warnings of `check` (perimeter.pathway.check) ----------------------------
+UNREACHABLE = "unreachable"  # steps that need a condition no step provides and the baseline lacks
+NOT_NEEDED = "not-needed"  # a step the goal never needs, or a condition nothing needs or records
+AGAINST_SEQUENCE = "against-sequence"  # an implied precondition on a later-numbered step of the same series
+
+# -- the state file (perimeter.state) -----------------------------------------
+STATE_IS_FOLDER = "state-is-folder"  # the state path names a folder, not a file
+STATE_TOO_NEW = "state-too-new"  # a state file of a newer format than this perimeter reads
+STATE_UNWRITABLE = "state-unwritable"  # the state, its lock or its backup copy cannot be written
+STATE_OTHER_RULES = "state-other-rules"  # a state file that belongs to another rule set
+STATE_UNKNOWN_IDS = "state-unknown-ids"  # a state file naming ids the rule set does not have
+STATE_OTHER_BASELINE = "state-other-baseline"  # a state file started from other fact files than those given
+
+# -- the benchmark (perimeter.bench) ------------------------------------------
+BENCH_FAILED = "bench-failed"  # a benchmark run in its own process failed

@@ -1,0 +1,151 @@
+"""perimeter.answers.resolve: questions in words to one id, or an error naming the candidates.
+
+`resolve` is called directly on compiled pathways (the paper's, and small ones
+from tests/builders.py); what the engine and the command make of a resolved id
+is tested in test_explain.py and tests/cli/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from perimeter import AmbiguousTargetError, UnknownIdError
+from perimeter.answers.resolve import resolve, resolve_relationship, words
+
+from builders import compile_rules, rule_set, step
+
+
+@pytest.fixture(scope="module")
+def wildfire():
+    """A small pathway of its own words: no id, title or actor shared with the paper."""
+    return compile_rules(rule_set(
+        step("survey", title="Survey the fire line", actors=["Forest Service"]),
+        step("depot", "survey", "radio", title="Build a supply depot", sequence=2),
+        conditions=["radio"], pathway="wildfire"))
+
+
+# -- the words of a question ----------------------------------------------------
+
+def test_question_words_negations_and_filler_are_dropped_and_united_states_is_us():
+    assert words("Why can't the United States join yet?") == ("us", "join")
+    assert words("why isn't the U.S. blocked") == ("us",)
+    assert words("please explain what is the status of it") == ()
+
+
+def test_endings_users_vary_are_folded_but_double_s_is_kept():
+    assert words("joins joined joining") == ("join", "join", "join")
+    assert words("Cross border") == ("cross", "border")
+
+
+# -- one answer ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "target"), [
+    ("A7", "A7"), ("a7", "A7"), (" b3? ", "B3"), ("GOAL", "goal"), ("NORAD", "norad"), ("vetting", "vetting"),
+])
+def test_an_id_in_any_case_wins_outright(paper, question, target):
+    assert resolve(paper, question) == target
+
+
+@pytest.mark.parametrize(("question", "target"), [
+    ("why can't Mexico join NORAD yet", "A7"),                       # the title, with question words around it
+    ("SEMAR disaster relief command", "A2"),                           # an alias
+    ("the United States and Mexico create a bi-national command", "A4"),  # "United States" read as "US"
+    ("personnel vetting", "vetting"),                                  # a condition's alias
+    ("North American Security Perimeter", "goal"),
+    ("Mexcio joins NORAD", "A7"),                                      # a typo in a long word
+])
+def test_words_name_one_target_of_the_paper(paper, question, target):
+    assert resolve(paper, question) == target
+
+
+@pytest.mark.parametrize(("question", "target"), [
+    ("SURVEY", "survey"), ("forest service", "survey"), ("fire line survey", "survey"),
+    ("supply depot", "depot"), ("build", "depot"), ("radio", "radio"),
+])
+def test_titles_actors_and_ids_of_any_rule_set_are_words_to_ask_with(wildfire, question, target):
+    assert resolve(wildfire, question) == target
+
+
+# -- no one answer -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "candidates"), [
+    ("law enforcement training center", ["B3", "B5"]),
+    ("HA/DR command", ["A1", "A2", "A3", "A4", "A6"]),
+    ("IBET", ["ibet_canada_us", "B1", "B6"]),
+])
+def test_an_ambiguous_question_lists_every_candidate_in_the_papers_order(paper, question, candidates):
+    with pytest.raises(AmbiguousTargetError) as ambiguous:
+        resolve(paper, question)
+    assert ambiguous.value.candidates == candidates
+    for candidate in candidates:
+        assert f"{candidate} ({paper.title_of(candidate)})" in ambiguous.value.message
+    assert "give the id" in ambiguous.value.hint
+
+
+def test_an_ambiguous_question_is_also_an_unknown_id_to_callers_that_catch_that():
+    assert issubclass(AmbiguousTargetError, UnknownIdError)
+
+
+def test_a_question_matching_nothing_names_the_closest_targets_best_first(paper):
+    with pytest.raises(UnknownIdError) as unknown:
+        resolve(paper, "Mexico joins NATO")
+    assert not isinstance(unknown.value, AmbiguousTargetError)
+    assert "matches no step or condition" in unknown.value.message
+    assert unknown.value.hint.startswith("closest: ")
+    named = [part.split(" (")[0] for part in unknown.value.hint.removeprefix("closest: ").split("), ")]
+    assert len(named) == 3 and "B5" in named, unknown.value.hint  # B5: "Mexico joins ..."
+
+
+def test_words_of_two_targets_are_not_one_target(wildfire):
+    with pytest.raises(UnknownIdError) as unknown:
+        resolve(wildfire, "depot survey")
+    assert unknown.value.hint == "closest: survey (Survey the fire line), depot (Build a supply depot)"
+    assert unknown.value.candidates == ["survey", "depot"]
+
+
+@pytest.mark.parametrize("question", ["zzz qqq", "completely unrelated words"])
+def test_a_question_sharing_no_word_with_the_rules_points_at_the_list(paper, question):
+    with pytest.raises(UnknownIdError) as unknown:
+        resolve(paper, question)
+    assert unknown.value.candidates == [] and unknown.value.hint == ""  # the command line adds its own
+
+
+@pytest.mark.parametrize("question", ["", "why can't it yet?", "   "])
+def test_a_question_of_filler_only_names_nothing(paper, question):
+    with pytest.raises(UnknownIdError, match="names no step or condition"):
+        resolve(paper, question)
+
+
+# -- relationships on the spectrum (Chart 1) -----------------------------------------
+
+@pytest.mark.parametrize(("question", "about"), [
+    ("why isn't US/Mexico at combined exercises", ("us_mexico", "combined_exercises")),
+    ("why is the United States and Mexico not at bilateral agreements", ("us_mexico", "bilateral_agreements")),
+    ("Canada/US at formal treaties", ("canada_us", "formal_treaties")),
+    ("Canada and Mexico at liaison officers", ("canada_mexico", "liaison_officers")),
+    ("where does US/Mexico stand", ("us_mexico", None)),
+    ("why isn't Canada/Mexico higher", ("canada_mexico", None)),
+    ("where does Canada/US/Mexico stand", ("trilateral", None)),   # the longest name wins over Canada/US
+    ("where does North America stand on the chart", ("trilateral", None)),
+])
+def test_a_relationship_question_names_the_relationship_and_the_level_asked(paper, question, about):
+    assert resolve_relationship(paper, question) == about
+
+
+@pytest.mark.parametrize("question", [
+    "US/Mexico IBET",          # names a relationship, but is about a step (B1)
+    "Mexico join NORAD",       # a step, no relationship
+    "A7",
+])
+def test_a_question_about_a_step_is_not_a_relationship_question(paper, question):
+    assert resolve_relationship(paper, question) is None
+
+
+def test_a_rule_set_without_a_spectrum_has_no_relationship_questions(wildfire):
+    assert wildfire.spectrum is None
+    assert resolve_relationship(wildfire, "where does US/Mexico stand") is None
+
+
+def test_regression_the_word_relationship_does_not_ask_for_the_level_no_relationship(paper):
+    # 'relationship' alone once read as the level 'No relationship' ('no' is a filler word).
+    assert resolve_relationship(paper, "where does the trilateral relationship stand") == ("trilateral", None)
