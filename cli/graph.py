@@ -4,6 +4,10 @@ Defense steps above, cross-sector steps on the line between, security steps
 below, time running left to right toward the goal.  Nodes are coloured by
 state; stated preconditions are solid arrows, implied ones dashed.  Mermaid
 and DOT are text; SVG is DOT drawn by Graphviz's `dot`, when it is installed.
+Labels go through the one sanitiser (`for_mermaid`, `for_dot`): control and
+bidi characters are shown escaped, and each format's own quoting characters
+(and Graphviz's entities, which it would turn back into raw characters in the
+SVG) are escaped too.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import shutil
 import subprocess
 
 from perimeter import Conclusions, Pathway, PerimeterError
+from perimeter.files.sanitise import for_dot, for_mermaid
 
 FILL = {"done": "#b7e1a1", "eligible": "#a9d6f5", "blocked": "#fce8a6", "violated": "#f5a9a9",
         "holds": "#b7e1a1", "absent": "#fce8a6"}
@@ -58,17 +63,17 @@ def mermaid(pathway: Pathway, conclusions: Conclusions) -> str:
     conditions = [i for i, node in nodes.items() if node[2] == "condition"]
     if conditions:
         lines.append('  subgraph conditions ["Conditions"]')
-        lines += [f'    {names[i]}{{{{"{_quote(nodes[i][0])}"}}}}:::{nodes[i][1]}' for i in conditions]
+        lines += [f'    {names[i]}{{{{"{for_mermaid(nodes[i][0])}"}}}}:::{nodes[i][1]}' for i in conditions]
         lines.append("  end")
     for band, title in BANDS:
         members = [i for i, node in nodes.items() if node[2] == band]
         if members:
             lines.append(f'  subgraph {band.replace("-", "_")} ["{title}"]')
-            lines += [f'    {names[i]}["{_quote(nodes[i][0])}"]:::{nodes[i][1]}' for i in members]
+            lines += [f'    {names[i]}["{for_mermaid(nodes[i][0])}"]:::{nodes[i][1]}' for i in members]
             lines.append("  end")
     for i, node in nodes.items():
         if node[2] == "goal":
-            lines.append(f'  {names[i]}(["{_quote(node[0])}"]):::{node[1]}')
+            lines.append(f'  {names[i]}(["{for_mermaid(node[0])}"]):::{node[1]}')
     for need, step, stated in _edges(pathway, nodes):
         lines.append(f"  {names[need]} {'-->' if stated else '-.->'} {names[step]}")
     lines += [f"  classDef {state} fill:{colour},stroke:#555" for state, colour in FILL.items()]
@@ -85,12 +90,12 @@ def dot(pathway: Pathway, conclusions: Conclusions) -> str:
         members = [i for i, node in nodes.items() if node[2] == band]
         if members:
             lines.append(f'  subgraph cluster_{band.replace("-", "_")} {{ label="{title}"; style=dashed;')
-            lines += [f'    {names[i]} [label="{_quote(nodes[i][0])}", fillcolor="{FILL[nodes[i][1]]}"];'
+            lines += [f'    {names[i]} [label="{for_dot(nodes[i][0])}", fillcolor="{FILL[nodes[i][1]]}"];'
                       for i in members]
             lines.append("  }")
     for i, node in nodes.items():
         if node[2] == "goal":
-            lines.append(f'  {names[i]} [label="{_quote(node[0])}", shape=doubleoctagon, '
+            lines.append(f'  {names[i]} [label="{for_dot(node[0])}", shape=doubleoctagon, '
                          f'fillcolor="{FILL[node[1]]}"];')
     for need, step, stated in _edges(pathway, nodes):
         lines.append(f"  {names[need]} -> {names[step]}{'' if stated else ' [style=dashed]'};")
@@ -112,6 +117,3 @@ def svg(pathway: Pathway, conclusions: Conclusions) -> str:
                               hint="check the Graphviz installation")
     return result.stdout
 
-
-def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "'")

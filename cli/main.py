@@ -14,7 +14,8 @@ from typing import Optional
 
 import perimeter
 import typer
-from perimeter.files.write import write_atomically, write_hint
+from perimeter.files.sanitise import for_screen, for_terminal
+from perimeter.files.write import write_hint, write_output
 from perimeter.state.workspace import Workspace
 
 from . import render
@@ -91,8 +92,11 @@ def _workspace(ctx: typer.Context) -> Workspace:
 
 def _echo(text: str) -> None:
     """Print a result, keeping the colour render chose: click strips it from pipes,
-    which would defeat CLICOLOR_FORCE."""
-    typer.echo(text, color=render.colour_enabled())
+    which would defeat CLICOLOR_FORCE.
+
+    The renderers make every field safe (perimeter.files.sanitise); `for_screen`
+    is the last guard, keeping only newlines and render's own colour codes."""
+    typer.echo(for_screen(text), color=render.colour_enabled())
 
 
 @app.command()
@@ -190,9 +194,10 @@ def spectrum(ctx: typer.Context, json_: bool = JSON,
 
 
 def _write_picture(path: Path, text: str) -> None:
-    """Written atomically, so a failed write leaves no half picture."""
+    """Written as `> path` would be (perimeter.files.write): a file atomically, keeping its mode;
+    a link through to its target; a FIFO, a device or /dev/stdout directly; a read-only file refused."""
     try:
-        write_atomically(path, text)
+        write_output(path, text)
     except OSError as error:
         raise UsageError(f"{path}: cannot write the output: {error.strerror or error}",
                          hint=write_hint(error, "choose a writable path")) from None
@@ -271,8 +276,8 @@ def reset(ctx: typer.Context) -> None:
     """Back to the baseline; the old state is kept as a backup."""
     workspace = _workspace(ctx)
     backup = workspace.reset()
-    typer.echo(f"State reset to the baseline: {workspace.state_path}"
-               + (f" (previous state kept at {backup})" if backup else ""))
+    _echo(f"State reset to the baseline: {for_terminal(str(workspace.state_path))}"
+          + (f" (previous state kept at {for_terminal(str(backup))})" if backup else ""))
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -289,18 +294,20 @@ def run(argv: list[str] | None = None) -> None:
             error.show()  # type: ignore[attr-defined]
             raise SystemExit(2) from None
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            typer.echo(f"perimeter: {error.format_message()} (see 'perimeter --help')", err=True)
+            typer.echo(f"perimeter: {for_terminal(error.format_message())} (see 'perimeter --help')", err=True)
             raise SystemExit(2) from None
         raise
     raise SystemExit(result if isinstance(result, int) else 0)
 
 
 def _fail(error: perimeter.PerimeterError) -> None:
-    # Located problems print as `file:line:col: ...` so editors can jump to them.
+    # Located problems print as `file:line:col: ...` so editors can jump to them.  Each is one
+    # line whatever its message holds: a newline, an escape sequence or a bidi override in a
+    # file name, an id or an echoed field name is shown escaped (perimeter.files.sanitise).
     if error.diagnostics:
-        text = error.render()
+        text = "\n".join(for_terminal(d.render()) for d in error.diagnostics)
     else:
-        text = "perimeter: " + _with_command_hint(error.problem).render(with_code=False)
+        text = "perimeter: " + for_terminal(_with_command_hint(error.problem).render(with_code=False))
     typer.echo(text, err=True)
     raise SystemExit(1 if isinstance(error, perimeter.RefusedError) else 2)
 

@@ -1,4 +1,12 @@
-"""Results as text for people or JSON for scripts; no decisions are made here."""
+"""Results as text for people or JSON for scripts; no decisions are made here.
+
+Every text that comes from users or files (ids, titles, quotes, sources, the
+sentences `perimeter.present.words` composes around them, file names) reaches
+the terminal through the one sanitiser, `perimeter.files.sanitise`: each field
+or line here is passed through `safe` before it is painted or joined, so a
+newline, an escape sequence or a bidi override shows escaped and never acts.
+JSON keeps the exact text, with unsafe characters as `\\uXXXX` escapes.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +28,9 @@ from perimeter import (
 )
 from perimeter.bench import BenchRun
 from perimeter.errors import Diagnostic
-from perimeter.state.store import Entry
+from perimeter.files.sanitise import for_json
+from perimeter.files.sanitise import for_terminal as safe
+from perimeter.state.document import Entry
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}
@@ -39,7 +49,8 @@ def paint(text: str, state: str) -> str:
 
 
 def dumps(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    """JSON for scripts: the exact text, with no unsafe character left raw (`\\u202e`)."""
+    return for_json(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _table(rows: list[list[str]], states: list[str | None] | None = None) -> str:
@@ -81,12 +92,12 @@ def status_text(conclusions: Conclusions, state_file: str) -> str:
     states: list[str | None] = [None]
     for s in [*conclusions.steps, *([conclusions.goal] if conclusions.goal else [])]:
         names = ", ".join(b.id if b.kind != "constraint" else f"{b.title} ({b.detail})" for b in s.blockers)
-        rows.append([s.id, s.state.value, s.title, names])
+        rows.append([safe(s.id), s.state.value, safe(s.title), safe(names)])
         states.append(s.state.value)
-    holding = [c.id for c in conclusions.conditions if c.holds]
-    missing = [c.id for c in conclusions.conditions if not c.holds]
+    holding = [safe(c.id) for c in conclusions.conditions if c.holds]
+    missing = [safe(c.id) for c in conclusions.conditions if not c.holds]
     return "\n".join([
-        f"{conclusions.pathway} ({conclusions.mode.value} preconditions); state: {state_file}", "",
+        safe(f"{conclusions.pathway} ({conclusions.mode.value} preconditions); state: {state_file}"), "",
         _table(rows, states), "",
         f"conditions holding ({len(holding)}): {', '.join(holding) or 'none'}",
         f"conditions not holding ({len(missing)}): " + (", ".join(paint(m, "absent") for m in missing) or "none"),
@@ -102,39 +113,83 @@ def next_text(conclusions: Conclusions, ids: list[str]) -> str:
     if not ids:
         return "No step can be taken now."
     titles = {s.id: s.title for s in conclusions.steps}
-    return _table([[i, titles[i]] for i in ids])
+    return _table([[safe(i), safe(titles[i])] for i in ids])
 
 
 # -- why and plan --------------------------------------------------------
 
 def why_json(answer: Explanation | RelationshipAnswer) -> str:
-    return dumps(answer.model_dump(mode="json"))
+    """The answer's fields; a why-not tree as a flat list of nodes, however deep it is.
+
+    `tree` holds the indexes (into `nodes`) of the target's own unmet
+    preconditions; each node is a `Reason` without its children, and its
+    `needs` holds the indexes of theirs.  Nodes are listed depth first, in the
+    order the text shows them, so a chain of 50,000 steps is 50,000 entries,
+    never 50,000 levels of nesting.
+    """
+    if not isinstance(answer, Explanation):
+        return dumps(answer.model_dump(mode="json"))
+    fields = answer.model_dump(mode="json", exclude={"tree"})
+    roots, nodes = _flat_tree(answer.tree)
+    document: dict[str, Any] = {}
+    for name in type(answer).model_fields:
+        if name == "tree":
+            document["tree"], document["nodes"] = roots, nodes
+        elif name in fields:
+            document[name] = fields[name]
+    return dumps(document)
+
+
+def _flat_tree(tree: tuple[Reason, ...]) -> tuple[list[int], list[dict[str, Any]]]:
+    """The tree's nodes depth first, each with `needs` as indexes; and the indexes of the roots."""
+    roots: list[int] = []
+    nodes: list[dict[str, Any]] = []
+    stack: list[tuple[Reason, list[int]]] = [(r, roots) for r in reversed(tree)]
+    while stack:
+        reason, siblings = stack.pop()
+        siblings.append(len(nodes))
+        node = reason.model_dump(mode="json", exclude={"needs"})
+        node["needs"] = []
+        nodes.append(node)
+        stack.extend((child, node["needs"]) for child in reversed(reason.needs))
+    return roots, nodes
 
 
 def why_text(answer: Explanation | RelationshipAnswer) -> str:
     if isinstance(answer, RelationshipAnswer):
         return relationship_text(answer)
-    lines = [f"{answer.target}: {answer.title} ({paint(answer.state, answer.state)})", ""]
-    lines += answer.reasons
+    lines = [f"{safe(answer.target)}: {safe(answer.title)} ({paint(safe(answer.state), answer.state)})", ""]
+    lines += [safe(reason) for reason in answer.reasons]
     if answer.tree:
         lines += ["", "What it needs, down to what can be done now (* = can be done now):"]
-        lines += _tree_lines(answer.tree, "")
+        lines += _tree_lines(answer.tree)
     if answer.support:
         lines += ["", "Supported by:"]
         for s in answer.support:
             source = f" [{s.fact.source}]" if s.fact and s.fact.source else ""
-            lines.append(f"  {s.id} ({s.basis.value}) {s.citation.section}: \"{s.citation.quote}\"{source}")
+            lines.append(safe(f"  {s.id} ({s.basis.value}) {s.citation.section}: \"{s.citation.quote}\"{source}"))
     return "\n".join(lines)
 
 
-def _tree_lines(reasons: tuple[Reason, ...], indent: str) -> list[str]:
+INDENT_LEVELS = 12
+"""Levels of a why-not tree shown by indentation; deeper ones are numbered instead (a chain of
+50,000 steps indented all the way would print gigabytes of spaces)."""
+
+
+def _tree_lines(tree: tuple[Reason, ...]) -> list[str]:
+    """The tree as text, depth first, without recursion (a pathway may be a 50,000-step chain)."""
     lines = []
-    for r in reasons:
+    stack = [(r, 0) for r in reversed(tree)]
+    while stack:
+        r, depth = stack.pop()
+        indent = "    " * min(depth, INDENT_LEVELS)
+        if depth > INDENT_LEVELS:
+            indent += f"[{depth + 1}] "
         mark = "*" if r.actionable else "-"
         tail = " (see above)" if r.shared else ""
-        lines.append(f"{indent}{mark} {r.id} {paint(r.state, r.state)}: {r.title}{tail}")
-        lines.append(f"{indent}    {r.basis.value}, {r.citation.section}: \"{r.citation.quote}\"")
-        lines += _tree_lines(r.needs, indent + "    ")
+        lines.append(f"{indent}{mark} {safe(r.id)} {paint(safe(r.state), r.state)}: {safe(r.title)}{tail}")
+        lines.append(safe(f"{indent}    {r.basis.value}, {r.citation.section}: \"{r.citation.quote}\""))
+        stack.extend((child, depth + 1) for child in reversed(r.needs))
     return lines
 
 
@@ -145,9 +200,9 @@ def plan_json(plan: Plan) -> str:
 
 def plan_text(plan: Plan) -> str:
     if not plan.items:
-        return f"{plan.target}: nothing to do ({plan.reason})."
-    rows = [[f"{n}.", item.action, item.id, item.title] for n, item in enumerate(plan.items, 1)]
-    return f"Plan for {plan.target}:\n" + _table(rows)
+        return safe(f"{plan.target}: nothing to do ({plan.reason}).")
+    rows = [[f"{n}.", safe(item.action), safe(item.id), safe(item.title)] for n, item in enumerate(plan.items, 1)]
+    return f"Plan for {safe(plan.target)}:\n" + _table(rows)
 
 
 # -- changes and history -------------------------------------------------
@@ -160,7 +215,7 @@ def change_json(change: Change) -> str:
 
 
 def change_text(change: Change) -> str:
-    return change.summary()
+    return safe(change.summary())
 
 
 def history_json(entries: list[Entry]) -> str:
@@ -168,11 +223,12 @@ def history_json(entries: list[Entry]) -> str:
 
 
 def history_text(entries: list[Entry]) -> str:
+    """One row per entry: a newline in a source is shown as `\\n`, never as a row of its own."""
     rows = [["TIME", "ACTION", "FACT", "SOURCE"]]
     for e in entries:
         attributes = " ".join(f"{k}={v}" for k, v in e.attributes.items())
         fact = " ".join(filter(None, [e.fact or "", attributes, "(forced)" if e.forced else ""]))
-        rows.append([e.time, e.action, fact, e.source or ""])
+        rows.append([safe(e.time), safe(e.action), safe(fact), safe(e.source or "")])
     return _table(rows)
 
 
@@ -183,6 +239,7 @@ def show_json(rule: Any) -> str:
 
 
 def show_text(rule: Any) -> str:
+    """Each line composed, then made safe as a whole (every part of it comes from the rule file)."""
     lines = [f"{rule.id}: {rule.title} ({rule.kind.value})"]
     if getattr(rule, "actors", None):
         lines.append(f"actors: {', '.join(rule.actors)}; sector: {rule.sector.value}; sequence: {rule.sequence}")
@@ -204,7 +261,7 @@ def show_text(rule: Any) -> str:
         lines.append(f"involves: {item.text} ({item.citation.section}: \"{item.citation.quote}\")")
     if getattr(rule, "note", None):
         lines.append(f"note: {rule.note}")
-    return "\n".join(lines)
+    return "\n".join(safe(line) for line in lines)
 
 
 def _plain(value: Any) -> Any:
@@ -238,13 +295,14 @@ def spectrum_json(chart: Chart) -> str:
 
 def spectrum_text(chart: Chart) -> str:
     """Each relationship as a bar on the scale, Chart 1 in a terminal."""
-    width = max(len(s.title) for s in chart.relationships)
+    titles = [safe(s.title) for s in chart.relationships]
+    width = max(len(title) for title in titles)
     top = len(chart.scale) - 1
-    lines = [chart.title, f"0 = {chart.scale[0]} ... {top} = {chart.scale[top]}", ""]
-    for s in chart.relationships:
+    lines = [safe(chart.title), safe(f"0 = {chart.scale[0]} ... {top} = {chart.scale[top]}"), ""]
+    for title, s in zip(titles, chart.relationships):
         bar = "█" * (s.level + 1) + "·" * (top - s.level)
-        lines.append(f"{s.title:<{width}}  {paint(bar, 'done')}  {s.level:>2} {s.level_name}")
-    lines += ["", "levels:"] + [f"  {i:>2} {name}" for i, name in enumerate(chart.scale)]
+        lines.append(f"{title:<{width}}  {paint(bar, 'done')}  {s.level:>2} {safe(s.level_name)}")
+    lines += ["", "levels:"] + [f"  {i:>2} {safe(name)}" for i, name in enumerate(chart.scale)]
     return "\n".join(lines)
 
 
@@ -256,7 +314,7 @@ def relationship_text(answer: RelationshipAnswer) -> str:
             evidence = f" {m.citation.section}: \"{m.citation.quote}\"" if m.citation else ""
             steps = f" [put in place by {', '.join(m.by_steps)}]" if m.by_steps else ""
             lines.append(f"  {m.index:>2} {m.name}{evidence}{steps}")
-    return "\n".join(lines)
+    return "\n".join(safe(line) for line in lines)
 
 
 # -- check -----------------------------------------------------------------
@@ -270,7 +328,7 @@ def findings_json(findings: list[Diagnostic]) -> str:
 def findings_text(findings: list[Diagnostic]) -> str:
     errors = sum(f.severity.value == "error" for f in findings)
     warnings = len(findings) - errors
-    lines = [paint(f.render(), "violated" if f.severity.value == "error" else "blocked") for f in findings]
+    lines = [paint(safe(f.render()), "violated" if f.severity.value == "error" else "blocked") for f in findings]
     lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return "\n".join(lines)
 

@@ -1,14 +1,15 @@
 """Chart 1 as an SVG picture: the scale as an arrow, each relationship as a bar.
 
 Plain string building with escaping: the picture must be well-formed XML
-that any browser shows, with no drawing library to install.
+that any browser shows, with no drawing library to install.  Every text from
+the rule files goes through the one sanitiser (`for_xml`): control and bidi
+characters are shown escaped, then the text is XML-escaped.
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from perimeter import Chart
+from perimeter.files.sanitise import for_xml as escape
 
 _COLUMN = 58
 _LEFT = 190

@@ -28,7 +28,8 @@ from .answers.status import (
     Transition,
 )
 from .backends.protocol import Evaluation
-from .engine import Change, Engine, FactChange, open_engine
+from .changes import Change, FactChange
+from .engine import Engine, open_engine
 from .errors import (
     AmbiguousTargetError,
     CompileError,

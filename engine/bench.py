@@ -24,6 +24,7 @@ import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types
 from pydantic import BaseModel
 
 from . import codes
+from .files.write import create_new
 
 if TYPE_CHECKING:
     from .pathway.compiled import Pathway
@@ -76,7 +77,7 @@ def measure(steps: int, seed: int = 2013) -> BenchRun:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rules.yaml"
-        path.write_text(yaml.safe_dump(generate(steps, seed), sort_keys=False), encoding="utf-8")
+        create_new(path, yaml.safe_dump(generate(steps, seed), sort_keys=False).encode("utf-8"))
         text = path.read_text(encoding="utf-8")
         started = time.perf_counter()
         yaml.load(text, Loader=yaml.CSafeLoader)

@@ -28,6 +28,7 @@ GRAPHVIZ = "graphviz"  # an SVG picture was asked for and Graphviz's `dot` is mi
 # -- reading files (perimeter.files) ------------------------------------------
 PARSE = "parse"  # not YAML perimeter accepts: bad syntax, a duplicate key, a tag, an alias bomb, deep nesting
 SCHEMA = "schema"  # a value that does not fit the file's model: an unknown or missing field, a wrong type
+CONTROL_CHARACTER = "control-character"  # a text holding a control or bidi character (shown escaped: \x1b, \u202e)
 NO_YAML_FILES = "no-yaml-files"  # a folder named as rules or facts that holds no .yaml file
 
 # -- compiling a rule set (perimeter.pathway.compile) -------------------------
@@ -62,3 +63,10 @@ STATE_OTHER_BASELINE = "state-other-baseline"  # a state file started from other
 
 # -- the benchmark (perimeter.bench) ------------------------------------------
 BENCH_FAILED = "bench-failed"  # a benchmark run in its own process failed
+
+# -- the state file, issue 14 (perimeter.state.store) --------------------------
+STATE_TOO_BIG = "state-too-big"  # a change whose new state would be over the size limit a state is read with
+STATE_LOCKED = "state-locked"  # a writer gave up waiting for the state's lock (PERIMETER_LOCK_TIMEOUT)
+STATE_LOCK_TIMEOUT = "state-lock-timeout"  # PERIMETER_LOCK_TIMEOUT is not a number of seconds from 0 to a day
+STATE_LOCK_FILE = "state-lock-file"  # the lock file is a symbolic link, a FIFO or another kind of non-file
+STATE_DUPLICATE_FACT = "state-duplicate-fact"  # a hand-edited state listing one fact twice

@@ -8,19 +8,17 @@ then it shows as `violated`.  Every change reports what it moved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import functools
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 from .answers.explain import Explanation, explain
 from .answers.plan import Plan, plan
 from .answers.resolve import resolve, resolve_relationship
 from .answers.spectrum import (
     Chart,
-    ChartMove,
     RelationshipAnswer,
     chart,
     moves,
@@ -37,6 +35,7 @@ from .answers.status import (
 )
 from .backends.protocol import Before, Evaluation, Evaluator, Journal
 from .backends.reference import ReferenceEvaluator
+from .changes import Change, FactChange, fields_changed
 from .errors import EvaluationError, RefusedError, UnknownIdError
 from .pathway.compile import load_pathway
 from .pathway.compiled import Mode, Pathway
@@ -45,45 +44,31 @@ from .pathway.model import Citation, Fact, Measure
 from .present import words
 
 Backend = Literal["durable", "reference"]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-class Change(BaseModel):
-    """What one assert, retract or batch moved, in the rule set's order."""
+def _guarded(method: Callable[Concatenate[Engine, P], R]) -> Callable[Concatenate[Engine, P], R]:
+    """Run `method` under the engine's lock, and never on a closed engine."""
 
-    model_config = ConfigDict(frozen=True)
+    def guarded(self: Engine, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            if self._closed:
+                raise EvaluationError("this engine is closed", hint="open a new Engine")
+            return method(self, *args, **kwargs)
 
-    transitions: tuple[Transition, ...] = ()
-    also_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """Steps whose state did not move but which gained blockers: (step, new blockers)."""
-    moves: tuple[ChartMove, ...] = ()
-    """Relationships whose level on the spectrum (Chart 1) moved."""
-
-    def moved_to(self, state: str) -> list[str]:
-        """Ids that ended in `state` (a step state, or `holds` / `absent`)."""
-        return [t.id for t in self.transitions if t.after == state]
-
-    def summary(self) -> str:
-        """The change in words: "vetting withdrawn: B1 and B2 are blocked again"."""
-        return words.change_summary(self.transitions, self.also_needs, self.moves)
-
-
-@dataclass(frozen=True)
-class FactChange:
-    """One item of a batch: assert `id` (with attributes) or retract it."""
-
-    action: Literal["assert", "retract"]
-    id: str
-    attributes: Mapping[str, str] | None = None
-    source: str | None = None
-    citation: Citation | None = None
+    functools.update_wrapper(guarded, method)  # its name and docstring, for help()
+    return guarded
 
 
 class Engine:
     """Facts in, conclusions out, for one pathway under one mode.
 
     Several engines live side by side in one process; each has its own
-    durable-rules session.  Close an engine (or use it as a context manager)
-    to free its session promptly; it is also freed when collected.
+    durable-rules session.  One engine may be shared between threads: each
+    call holds the engine's lock, so calls run one at a time.  Close an
+    engine (or use it as a context manager) to free its session promptly; it
+    is also freed when collected.  A closed engine refuses every call.
     """
 
     def __init__(self, pathway: Pathway, facts: Iterable[Fact] = (), *, mode: Mode | str = Mode.IMPLIED,
@@ -92,6 +77,8 @@ class Engine:
         self.mode = Mode(mode)
         self.backend = backend
         self.measures = tuple(measures)
+        self._lock = threading.RLock()
+        self._closed = False
         self._facts: dict[str, Fact] = {}
         initial = tuple(facts)
         self._evaluator: Evaluator = self._new_evaluator(initial)
@@ -114,16 +101,20 @@ class Engine:
     @property
     def facts(self) -> tuple[Fact, ...]:
         """The facts held now, in the order they were asserted."""
-        return tuple(self._facts.values())
+        with self._lock:
+            return tuple(self._facts.values())
 
+    @_guarded
     def evaluation(self) -> Evaluation:
         """The evaluator's raw conclusions (for tests and explanations)."""
         return self._evaluator.evaluation()
 
+    @_guarded
     def conclusions(self) -> Conclusions:
         """Every step's state and blockers, every condition, and the goal."""
         return conclude(self.pathway, self.mode, self.evaluation(), self._facts)
 
+    @_guarded
     def status(self, id_: str) -> StepStatus:
         """Where one step or the goal stands (`id_` in any case); `condition()` answers for conditions."""
         canonical = known_id(self.pathway, id_)
@@ -133,6 +124,7 @@ class Engine:
         return step_status(self.pathway, self.mode, self._evaluator.evaluation((canonical,)), self._facts,
                            canonical)
 
+    @_guarded
     def condition(self, id_: str) -> ConditionStatus:
         """Whether one condition holds (`id_` in any case), and the fact behind it."""
         canonical = known_id(self.pathway, id_)
@@ -149,6 +141,7 @@ class Engine:
         """The id a question names: an id, `goal`, or words such as "Mexico join NORAD"."""
         return resolve(self.pathway, question)
 
+    @_guarded
     def explain(self, question: str) -> Explanation:
         """Why a step, the goal or a condition stands where it does: the why-not
         tree, the support, or the violation; `reasons` says it in sentences.
@@ -162,6 +155,7 @@ class Engine:
         answer = explain(self.pathway, self.mode, self.evaluation(), self._facts, self.resolve(question))
         return answer.model_copy(update={"reasons": words.explanation_reasons(answer)})
 
+    @_guarded
     def explain_relationship(self, question: str) -> RelationshipAnswer:
         """Why a relationship is not higher on the spectrum (Chart 1): the measures it lacks.
 
@@ -175,20 +169,24 @@ class Engine:
         answer = why_not_at(self.chart(), *about)
         return answer.model_copy(update={"reasons": words.relationship_reasons(answer)})
 
+    @_guarded
     def ask(self, question: str) -> Explanation | RelationshipAnswer:
         """Either answer, whichever the question is about: for callers that show both."""
         if resolve_relationship(self.pathway, question) is not None:
             return self.explain_relationship(question)
         return self.explain(question)
 
+    @_guarded
     def chart(self) -> Chart:
         """Where each relationship stands on the spectrum (Chart 1), given what is done."""
         return chart(self.pathway, self.measures, self.evaluation().holds)
 
+    @_guarded
     def plan(self, question: str) -> Plan:
         """The steps and conditions still needed for the target, in a valid order."""
         return plan(self.pathway, self.mode, self.evaluation(), self.resolve(question))
 
+    @_guarded
     def what_if(self, changes: Sequence[FactChange]) -> Change:
         """What `changes` would move, evaluated apart: nothing stored here changes.
 
@@ -214,6 +212,7 @@ class Engine:
         """Withdraw a fact and everything concluded from it."""
         return self.apply([FactChange("retract", id_)])
 
+    @_guarded
     def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
         """Apply `changes` left to right as one transaction: all, or none if one is refused."""
         facts_before = dict(self._facts)
@@ -240,6 +239,12 @@ class Engine:
         finally:
             journal = self._evaluator.journal_stop()
         change = self._difference(journal, facts_before)
+        updated = tuple((id_, fields) for id_ in facts_before if id_ in self._facts
+                        for fields in [fields_changed(facts_before[id_], self._facts[id_])] if fields)
+        asserted = {self.pathway.canonical(item.id) for item in changes if item.action == "assert"}
+        restated = tuple(id_ for id_ in facts_before if id_ in asserted and facts_before[id_] == self._facts.get(id_))
+        if updated or restated:
+            change = change.model_copy(update={"updated": updated, "restated": restated})
         if chart_before is not None:
             change = change.model_copy(update={"moves": moves(chart_before, self.chart())})
         return change
@@ -337,8 +342,11 @@ class Engine:
     # -- lifetime --------------------------------------------------------
 
     def close(self) -> None:
-        """Free the evaluator's resources; the engine is unusable afterwards."""
-        self._evaluator.close()
+        """Free the evaluator's resources; every later call is refused.  Closing twice is harmless."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._evaluator.close()
 
     def __enter__(self) -> Engine:
         return self

@@ -18,7 +18,10 @@ tests that count lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import os
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +142,18 @@ def step_line(id_: str, *needs: str, sequence: int = 1, sector: str = "defense",
     pre = ", ".join(f"{{requires: {n}, basis: {basis}, citation: {FLOW_CITE}}}" for n in needs)
     return (f"  - {{id: {id_}, title: Step {id_}, actors: [x], sector: {sector}, sequence: {sequence}, "
             f"citation: {FLOW_CITE}, preconditions: [{pre}]}}\n")
+
+
+@contextlib.contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """Run the block under the file-creation mask `mask`."""
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    """The permission bits of `path` itself (a link's own, not its target's)."""
+    return stat.S_IMODE(os.lstat(path).st_mode)

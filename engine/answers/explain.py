@@ -9,6 +9,7 @@ facts that support it; for a violated one, what it violates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..answers.status import Answer, Blocker, Result, State, step_status
@@ -35,6 +36,12 @@ class Reason(Result):
     """Can be done now: an eligible step or a condition to establish."""
     shared: bool = False
     needs: tuple[Reason, ...] = ()
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Children by id: a why-not tree may be tens of thousands deep, past
+        # any recursive repr.
+        for name, value in super().__repr_args__():
+            yield (name, tuple(r.id for r in value)) if name == "needs" else (name, value)
 
 
 class Support(Result):

@@ -6,14 +6,18 @@ available), walk it ourselves to build plain data plus a map from each value's
 path to its line, and hand the data to pydantic.  Validation errors are then
 mapped back onto lines, so every complaint reads `file:line: ...`.
 
-Limits guard against hostile files: a size cap, a nesting cap and a cap on the
-nodes an alias may expand to ("billion laughs").
+Limits guard against hostile files: files are read through `raw.py`, so only
+regular files are read (a FIFO or a device is refused before it is opened) and
+no read goes past the size cap whatever the file claims its size is; and there
+are a nesting cap and a cap on the nodes an alias may expand to ("billion
+laughs").
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +30,8 @@ from pydantic_core import ErrorDetails
 
 from .. import codes
 from ..errors import Diagnostic, LoadError
+from .raw import decode_text, file_error, read_bounded
+from .raw import size_in_words as size_in_words  # re-exported: callers name it from here
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
@@ -75,31 +81,19 @@ class Document:
     source: SourceMap
 
 
+def read_file(path: Path, limit: int | None = None, name: str | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at `path` and its status, refusing anything else (see `raw.read_bounded`).
+
+    A file over `limit` bytes is refused; by default the limit is
+    MAX_FILE_BYTES, looked up at each call.  Errors name the file `name` (by
+    default the path).
+    """
+    return read_bounded(path, MAX_FILE_BYTES if limit is None else limit, name)
+
+
 def read_text(path: Path) -> str:
-    """The file's text, refusing what is not a readable UTF-8 file of sane size."""
-    name = str(path)
-    if not path.exists():
-        raise file_error(name, "no such file", "check the path")
-    if path.is_dir():
-        raise file_error(name, "is a directory, not a YAML file", "name a file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise file_error(
-                name, f"file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
-                "split it into several files")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise file_error(name, f"cannot read: {error.strerror}", "check permissions") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise file_error(name, f"not UTF-8 text (byte {error.start})", "save the file as UTF-8 YAML") from None
-
-
-def file_error(file: str, message: str, hint: str, code: str = codes.LOAD) -> LoadError:
-    """A LoadError about `file` as a whole, not one of its lines."""
-    return LoadError(Diagnostic(file, 0, 0, code, message, hint))
+    """The file's text, refusing what is not a readable UTF-8 regular file of sane size."""
+    return decode_text(read_file(path)[0], str(path))
 
 
 def parse(text: str, file: str) -> Document:

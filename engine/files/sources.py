@@ -8,12 +8,13 @@ from any directory.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from .. import codes
 from ..errors import LoadError
-from ..files.read import file_error
+from ..files.raw import file_error, refuse_unless_regular
 
 _HERE = Path(__file__).resolve().parent
 
@@ -40,13 +41,35 @@ def yaml_files(paths: str | Path | Iterable[str | Path] | None, kind: str) -> li
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+            files = _folder_files(path)
             if not files:
                 raise file_error(str(path), "no .yaml files in this folder",
                                  f"name a {kind} file, or a folder with .yaml files in it", codes.NO_YAML_FILES)
             found.extend(files)
         elif path.exists():
+            refuse_unless_regular(str(path), path.stat().st_mode)
             found.append(path)
         else:
             raise file_error(str(path), "no such file or folder", f"check the {kind} path")
     return found
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The *.yaml files directly in `folder`; one that is a FIFO, a device or a socket is refused.
+
+    Sub-folders (and links to nothing) are passed over, as before.
+    """
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in {".yaml", ".yml"}:
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode):
+            continue
+        refuse_unless_regular(str(path), mode)
+        files.append(path)
+    return files
+

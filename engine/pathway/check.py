@@ -1,10 +1,12 @@
 """Checking rule and fact files without evaluating anything: every finding at once.
 
 Errors are what stops a rule set from loading (parse, schema, duplicate id,
-unknown reference, cycle).  Warnings are what an author probably did not
-mean: a condition the pathway needs that the baseline lacks and no step
-provides, steps and conditions the goal never needs, and implied
-preconditions that run against the paper's own sequence numbers.
+unknown reference, cycle), and texts holding control or bidi characters (a
+title that would drive a terminal; found by `perimeter.files.sanitise`).
+Warnings are what an author probably did not mean: a condition the pathway
+needs that the baseline lacks and no step provides, steps and conditions the
+goal never needs, and implied preconditions that run against the paper's own
+sequence numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from .. import codes
 from ..errors import Diagnostic, PerimeterError, Severity
 from ..files.read import Document, gc_paused, read_document, validate
+from ..files.sanitise import unsafe_text_findings
 from ..files.sources import yaml_files
 from ..pathway.compile import compile_pathway
 from ..pathway.compiled import Location, Pathway
@@ -49,20 +52,24 @@ def check(rule_paths: Iterable[str | Path] | None = None,
 
 def _check(rule_paths: Iterable[str | Path] | None, fact_paths: Iterable[str | Path] | None) -> list[Diagnostic]:
     findings: list[Diagnostic] = []
+    unsafe: list[Diagnostic] = []  # texts with control characters: reported, and the rule set still compiled
     parsed: list[tuple[RuleFile, Document]] = []
     for path in _files(rule_paths, "rules", findings):
         document = _read(path, findings)
         if document is not None:
             try:
-                parsed.append((validate(RuleFile, document), document))
+                rule_file = validate(RuleFile, document)
             except PerimeterError as error:
                 findings.extend(_as_diagnostics(error, str(path)))
+            else:
+                parsed.append((rule_file, document))
+                unsafe += unsafe_text_findings(rule_file, document.source)
     if findings:
-        return sorted(findings)
+        return _sorted(findings + unsafe)
     try:
         pathway = compile_pathway([(rule_file, document.source) for rule_file, document in parsed])
     except PerimeterError as error:
-        return sorted(findings + _as_diagnostics(error, parsed[0][1].source.file if parsed else "<rules>"))
+        return _sorted(unsafe + _as_diagnostics(error, parsed[0][1].source.file if parsed else "<rules>"))
     baseline: set[str] = set()
     facts = _files(fact_paths, "facts", findings) if fact_paths is not None or rule_paths is None else []
     for path in facts:
@@ -70,8 +77,21 @@ def _check(rule_paths: Iterable[str | Path] | None, fact_paths: Iterable[str | P
             baseline |= {f.id for f in load_baseline(pathway, path).facts}
         except PerimeterError as error:
             findings.extend(_as_diagnostics(error, str(path)))
-    findings += _warnings(pathway, baseline)
-    return sorted(findings)
+        else:
+            unsafe += _unsafe_facts(path)
+    findings += unsafe + _warnings(pathway, baseline)
+    return _sorted(findings)
+
+
+def _sorted(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file and line, each once (a stage that also refuses control characters reports them too)."""
+    return sorted(dict.fromkeys(findings))
+
+
+def _unsafe_facts(path: Path) -> list[Diagnostic]:
+    """Control and bidi characters in a fact file that loaded (sources, notes, quotes, attribute values)."""
+    document = read_document(path)
+    return unsafe_text_findings(validate(FactFile, document), document.source)
 
 
 def _files(paths: Iterable[str | Path] | None, kind: str, findings: list[Diagnostic]) -> list[Path]:

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar, Union
 
 from .. import codes
 from ..errors import CompileError, Diagnostic
+from ..files.sanitise import unsafe_text_findings
 from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
 from ..pathway.compiled import (
@@ -85,7 +86,8 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
 def compile_pathway(files: RuleFiles) -> Pathway:
     """Check `files` as one rule set and build its graph, or raise CompileError."""
     _check_size(files)
-    diagnostics: list[Diagnostic] = []
+    # Text that would move a terminal's cursor or reverse its reading order is refused outright.
+    diagnostics: list[Diagnostic] = [d for rule_file, source in files for d in unsafe_text_findings(rule_file, source)]
     steps, conditions, goal = _collect(files, diagnostics)
     needing: list[_Needing] = [*steps, *([goal] if goal else [])]
     index = _unique_ids([*conditions, *needing], diagnostics)

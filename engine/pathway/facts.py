@@ -7,6 +7,8 @@ they are loaded for, so an unknown id fails with its line and a suggestion.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,10 @@ from ..errors import Diagnostic, FactError, LoadError, UnknownIdError
 from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
 from ..pathway.compiled import Pathway
-from ..pathway.model import Citation, Fact, FactFile, Measure
+from ..pathway.model import IDENTIFIER_PATTERN, MAX_SOURCE, MAX_VALUE, Citation, Fact, FactFile, Measure
 from ..suggest import close_matches, did_you_mean
+
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 
 def known_id(pathway: Pathway, text: str) -> str:
@@ -34,11 +38,19 @@ def known_id(pathway: Pathway, text: str) -> str:
 
 def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None = None,
               source: str | None = None, citation: Citation | None = None) -> Fact:
-    """A fact about the id `text` names (any case), checked against `pathway`."""
+    """A fact about the id `text` names (any case), checked against `pathway`.
+
+    Attribute names are identifiers (64 characters at most); values (256 at
+    most) and the source (1,000) are trimmed text that is not blank.  Anything
+    else is a `FactError` here, where it enters the library.
+    """
     canonical = known_id(pathway, text)
     if not pathway.assertable(canonical):
         raise UnknownIdError(f"'{canonical}' is derived from its preconditions and cannot be asserted",
                              hint="assert the steps it needs instead")
+    _check_attributes(canonical, attributes)
+    if source is not None:
+        _check_text(canonical, "its source", source, MAX_SOURCE)
     try:
         return Fact(id=canonical, attributes=dict(attributes or {}), source=source, citation=citation)
     except ValidationError as error:
@@ -46,7 +58,31 @@ def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None 
 
 
 _FACT_HINT = ("attribute names start with a letter and use letters, digits, `_`, `.` and `-` (64 at most); "
-              "values and sources are text that is not blank")
+              f"values ({MAX_VALUE} characters at most) and sources ({MAX_SOURCE}) are text that is not blank")
+_NAME_HINT = "a name starts with a letter, then letters, digits, `_`, `.` or `-`, 64 characters at most"
+
+
+def _check_attributes(id_: str, attributes: object) -> None:
+    if attributes is None:
+        return
+    if not isinstance(attributes, Mapping):
+        raise FactError(f"fact '{id_}': attributes must map names to values, not be a {type(attributes).__name__}",
+                        hint="give attributes as name=value pairs")
+    for name, value in attributes.items():
+        if not isinstance(name, str) or IDENTIFIER.fullmatch(name) is None:
+            raise FactError(f"fact '{id_}': '{name}' is not an attribute name", hint=_NAME_HINT)
+        _check_text(id_, f"attribute '{name}'", value, MAX_VALUE)
+
+
+def _check_text(id_: str, what: str, value: object, limit: int) -> None:
+    if not isinstance(value, str):
+        raise FactError(f"fact '{id_}': {what} must be text, not {type(value).__name__}",
+                        hint="give it as a string")
+    length = len(value.strip())
+    if length == 0:
+        raise FactError(f"fact '{id_}': {what} is blank", hint="give it some text, or leave it out")
+    if length > limit:
+        raise FactError(f"fact '{id_}': {what} is {length:,} characters long", hint=f"{limit:,} at most")
 
 
 def _fact_problem(id_: str, error: ValidationError) -> str:

@@ -21,6 +21,14 @@ Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
+MAX_VALUE = 256
+"""The longest attribute value a fact may carry (a place, a leader, a count, a date)."""
+MAX_SOURCE = 1000
+"""The longest source a fact may name (a sentence or two, with a reference)."""
+
+Value = Annotated[str, StringConstraints(min_length=1, max_length=MAX_VALUE, strip_whitespace=True)]
+Source = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SOURCE, strip_whitespace=True)]
+
 
 class Strict(BaseModel):
     """Base for every file model: unknown keys are errors, values are frozen."""
@@ -196,8 +204,10 @@ class Fact(Strict):
     """
 
     id: Identifier
-    attributes: dict[Identifier, Text] = {}
-    source: Text | None = None
+    attributes: dict[Identifier, Value] = {}
+    """At most 64 characters a name (an identifier), 256 a value."""
+    source: Source | None = None
+    """At most 1,000 characters."""
     citation: Citation | None = None
 
 

@@ -69,8 +69,12 @@ def relationship_reasons(answer: RelationshipAnswer) -> tuple[str, ...]:
 
 
 def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple[str, tuple[str, ...]]],
-                   moves: Iterable[ChartMove]) -> str:
-    """A change in words: "vetting withdrawn: B1 and B2 are blocked again"."""
+                   moves: Iterable[ChartMove], updated: Iterable[tuple[str, tuple[str, ...]]] = (),
+                   restated: Iterable[str] = ()) -> str:
+    """A change in words: "vetting withdrawn: B1 and B2 are blocked again".
+
+    A fact asserted again with other attributes or another source is "updated"
+    (naming what changed), even when nothing else moved."""
     facts = [t for t in transitions if t.after in _FACT_STATES]
     steps = [t for t in transitions if t not in facts]
     recorded = [t.id for t in steps if t.before in ("eligible", "blocked") and t.after in ("done", "violated")]
@@ -78,7 +82,9 @@ def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple
     heads = ([f"{t.id} {'established' if t.after == 'holds' else 'withdrawn'}" for t in facts]
              + [f"{t.id} recorded" + (" but violated" if t.after == "violated" else "")
                 for t in steps if t.id in recorded]
-             + [f"{i} withdrawn" for i in unrecorded])
+             + [f"{i} withdrawn" for i in unrecorded]
+             + [f"{id_} updated ({_and(list(fields))})" for id_, fields in updated]
+             + [f"{id_} already recorded as given" for id_ in restated])
     rest = [t for t in steps if t.id not in recorded and t.id not in unrecorded]
     groups: dict[str, list[str]] = {}
     for t in rest:

@@ -1,100 +1,66 @@
 """The state file: the facts a user has asserted, kept between calls.
 
-Human-readable YAML.  Every write goes to a temporary file in the same
-folder, is flushed to disk, then renamed over the old one, so a crash leaves
-the old file or the new one, never half of one.  Writers hold an exclusive
-`flock` on a lock file beside it (the operating system drops it when a
-process dies, so no stale lock survives); readers hold a shared one where
-they may open it, and create nothing.  A file that cannot be read is
-reported and never touched.
+Human-readable YAML (its models and format: `document.py`), written by the one
+writer (`perimeter.files.write`): a temporary file in the same folder, flushed
+to disk, renamed over the old one, so a crash leaves the old file or the new
+one, never half of one.  The state keeps its mode, owner and group across
+writes; a new one follows the umask.
+
+Readers take no lock and create nothing: renames are atomic, so a reader
+always reads a whole file.  Writers hold an exclusive lock beside the state,
+waiting for it a bounded time (`lock.py`).  A state named through a symbolic
+link is resolved once per write: the real file is locked, replaced and backed
+up beside, and the link stays.  Files made beside the state (lock,
+temporaries, backups) are never opened through a link, and temporaries and
+backups never replace anything already there.
+
+Bounds hold on both sides: a state that would be over the size limit the
+reader applies is refused before anything is written.  A file that cannot be
+read is reported and never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
-import shutil
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
-
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types-PyYAML is not a dependency)
-from pydantic import Field
+from typing import Any
 
 from .. import codes
 from ..errors import Diagnostic, LoadError, StoreError
-from ..files.read import Document, parse, read_text, validate
-from ..files.write import write_atomically, write_hint
-from ..pathway.model import Fact, Identifier, Strict, Text
-from ..version import __version__
+from ..files import read as reading
+from ..files.raw import decode_text, file_kind, size_in_words
+from ..files.read import Document, SourceMap, parse, read_file, validate
+from ..files.write import create_new, replace_file, write_hint
+# A name imported `as` itself is re-exported: callers (the tests among them) name it from here.
+from .document import (
+    FORMAT,
+    HEADER as HEADER,
+    MIGRATIONS,
+    WRITER,
+    Entry as Entry,
+    RuleSetRef as RuleSetRef,
+    StateDocument,
+    StoredFact as StoredFact,
+    migrate,
+    now as now,
+    refuse_repeated_facts,
+    serialised,
+    whole_number,
+)
+from .lock import (
+    _flock_within as _flock_within,
+    lock_file,
+    lock_timeout,
+    write_lock,
+)
 
-FORMAT = 2
-"""The state file format this version writes; older ones are migrated, newer refused.
-
-Format 2 added `written_by`, so a state file names the perimeter that wrote it."""
-
-WRITER = f"perimeter {__version__}"
-HEADER = "# perimeter state: the facts asserted, with their history. Edit with care.\n"
-
-
-class RuleSetRef(Strict):
-    """Which rule set a state belongs to."""
-
-    id: Identifier
-    fingerprint: Text
-
-
-class StoredFact(Fact):
-    """A fact as the state holds it: with when it was recorded."""
-
-    time: Text
-
-
-class Entry(Strict):
-    """One line of history."""
-
-    time: Text
-    action: Literal["baseline", "assert", "retract", "reset"]
-    fact: Identifier | None = None
-    attributes: dict[Identifier, Text] = {}
-    source: Text | None = None
-    forced: bool = False
-    """Recorded by force while its rules did not hold (so it went in violated)."""
-
-
-class StateDocument(Strict):
-    """The whole state file."""
-
-    format: int = FORMAT
-    written_by: Text = WRITER
-    rules: RuleSetRef
-    baseline: list[Text] = []
-    """The fact files the state started from."""
-    facts: list[StoredFact] = []
-    history: list[Entry] = Field(default_factory=list)
-
-
-def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
-    """Format 1 did not record its writer."""
-    return {**data, "format": 2, "written_by": "perimeter 0.1.0 (state format 1)"}
-
-
-MIGRATIONS = {1: _from_format_1}
-"""format -> the function that lifts a state of that format by one."""
-
-
-def migrate(data: dict[str, Any]) -> dict[str, Any]:
-    """A state file's data lifted to the current format, one format at a time."""
-    while data.get("format", FORMAT) < FORMAT:
-        data = MIGRATIONS[data["format"]](data)
-    return data
-
-
-def now() -> str:
-    """UTC time, to the second, as ISO 8601."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+KEPT_BACKUPS = 5
+"""How many of the copies `reset` keeps (`NAME.<time>.bak`) stay; older ones are removed."""
 
 
 def default_path() -> Path:
@@ -107,141 +73,262 @@ def default_path() -> Path:
 
 
 class StateFile:
-    """One state file on disk, with its lock."""
+    """One state file on disk, with its lock and its backups."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, lock_timeout: float | None = None):
         self.path = Path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.lock_timeout = lock_timeout
+        """Seconds a writer waits for the lock; None: `lock_timeout()`, read at each write."""
+        self.source: SourceMap | None = None
+        """Where each value of the state last read sits in its file (for located errors)."""
         self._read_format = FORMAT
         """The format the file had when last read (older ones are migrated in memory)."""
+        self._read_bytes: bytes | None = None
+        self._read_info: os.stat_result | None = None
+        self._writing: Path | None = None
+        """The real file while a transaction holds its lock."""
+        self._planned_backup: Path | None = None
+
+    @property
+    def real_path(self) -> Path:
+        """The file the state path names: through symbolic links, so a write updates it and the link stays."""
+        return _through_links(self.path)
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file writers hold, beside the real state file."""
+        return lock_file(self.real_path)
 
     def exists(self) -> bool:
         """Whether the state file is there; a folder in its place is an error."""
         if self.path.is_dir():
-            raise self._error(codes.STATE_IS_FOLDER, "is a directory, not a state file", "name a file, not a folder")
+            raise self._folder_error()
         return self.path.exists()
 
     def read(self) -> StateDocument | None:
         """The stored state, or None when there is none yet.
 
-        Asking creates nothing: with no state file there is nothing to lock,
-        so no folder or lock file appears until something is asserted.
+        Takes no lock and creates nothing: writes are atomic renames, so the
+        file read is always a whole one, and no folder or lock file appears
+        until something is written.
         """
-        if not self.exists():
-            return None
-        with self._locked(shared=True):
-            return self._read()
+        return self._load(self.path)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[tuple[StateDocument | None, list[StateDocument]]]:
         """Hold the write lock; yield the current state and a box for the new one.
 
         Whatever the caller puts in the box is written atomically on a clean
-        exit; on an exception nothing is written.  Writing over a file of an
-        older format first keeps a copy of it beside the new one.
+        exit; on an exception nothing is written.  The lock timeout is checked
+        before anything is created.  Writing over a file of an older format
+        first keeps a copy of it beside the new one, as does a `backup()` asked
+        for inside the transaction; a new state too big to be read back is
+        refused before either is made.
         """
-        with self._locked(shared=False):
-            box: list[StateDocument] = []
-            current = self._read()
-            yield current, box
-            if box:
-                if current is not None and self._read_format < FORMAT:
-                    self._copy_aside(f"format{self._read_format}.bak")
-                self._write(box[-1])
-                self._sweep_leftovers()
+        timeout = self.lock_timeout if self.lock_timeout is not None else lock_timeout()
+        real = self.real_path
+        self._refuse_unless_file(real)
+        with write_lock(real, timeout, self._lock_error):
+            self._writing, self._planned_backup = real, None
+            try:
+                box: list[StateDocument] = []
+                current = self._load(real)
+                yield current, box
+                if box:
+                    self._commit(real, box[-1])
+            finally:
+                self._writing = self._planned_backup = None
 
     def backup(self) -> Path | None:
-        """Copy the current file aside (before a reset); the copy's path, or None."""
+        """Keep a copy of the current file beside it (before a reset); the copy's path, or None.
+
+        Inside a transaction the copy is made as the transaction commits, from
+        the file read under the lock, and removed again if the new state cannot
+        be written: a refused or failed reset leaves no copy.  Outside one it
+        is made now.  Either way it is written atomically, never over anything
+        already there, with the state's mode; only the newest KEPT_BACKUPS stay.
+        """
+        if self._writing is not None:
+            if self._read_bytes is None:
+                return None
+            self._planned_backup = _stamped(self._writing, "bak")
+            return self._planned_backup
         if not self.exists():
             return None
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        return self._copy_aside(f"{stamp}.bak")
+        real = self.real_path
+        try:
+            raw, info = read_file(real, name=str(self.path))
+        except LoadError as error:
+            raise StoreError(f"cannot read the state file (left untouched): {error.render()}") from None
+        target = _stamped(real, "bak")
+        self._keep(target, raw, info)
+        self._prune_backups(real)
+        return target
 
-    def _sweep_leftovers(self) -> None:
-        """Delete temporary files of writers that were killed mid-write.
+    # -- reading ------------------------------------------------------------------
+
+    def _load(self, path: Path) -> StateDocument | None:
+        """The state in the file at `path` (the state path, or the real file it names), or None if none."""
+        self._read_bytes = self._read_info = None
+        name = str(self.path)
+        try:
+            kind = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:
+            kind = stat.S_IFREG  # let the read report it
+        if stat.S_ISDIR(kind):
+            raise self._folder_error()
+        try:
+            raw, info = read_file(path, name=name)
+            document = parse(decode_text(raw, name), name)
+            version = FORMAT
+            if isinstance(document.data, dict):
+                version = self._format_of(document.data)
+                if version < FORMAT:
+                    document = Document(migrate(document.data), document.source)
+            state = validate(StateDocument, document)
+            refuse_repeated_facts(state, document.source)
+        except LoadError as error:
+            first = error.diagnostics[0].render() if error.diagnostics else error.render()
+            raise StoreError(f"cannot read the state file (left untouched): {first}") from None
+        self._read_format, self._read_bytes, self._read_info = version, raw, info
+        self.source = document.source
+        return state
+
+    def _format_of(self, data: dict[str, Any]) -> int:
+        """The file's format if it is a whole number perimeter reads; other types are left to the schema."""
+        version = data.get("format", FORMAT)
+        if isinstance(version, bool) or (whole_number(version) and version < min(MIGRATIONS)):
+            raise self._error(codes.STATE, f"state format {version!r} is not one perimeter ever wrote",
+                              f"formats run from {min(MIGRATIONS)} to {FORMAT}; fix or move the file")
+        if not whole_number(version):
+            return FORMAT  # "2", 2.0: refused by the schema, with the line
+        if version > FORMAT:
+            writer = data.get("written_by") or "a newer perimeter"
+            raise self._error(codes.STATE_TOO_NEW, f"written by {writer} (state format {version}; this "
+                              f"perimeter reads formats up to {FORMAT})", "upgrade perimeter, or use another state file")
+        return int(version)
+
+    def _refuse_unless_file(self, real: Path) -> None:
+        """Before a writer creates anything: a folder, a FIFO or a device in the state's place is refused."""
+        try:
+            kind = os.stat(real).st_mode
+        except OSError:
+            return  # nothing there yet (or the read will say what is wrong)
+        if stat.S_ISDIR(kind):
+            raise self._folder_error()
+        if not stat.S_ISREG(kind):
+            raise StoreError(f"cannot read the state file (left untouched): {self.path}: is {file_kind(kind)}, "
+                             "not a file perimeter reads", hint="name a regular file")
+
+    # -- writing ------------------------------------------------------------------
+
+    def _commit(self, real: Path, state: StateDocument) -> None:
+        """Write `state` over the real file, after the copies it must keep; all or nothing."""
+        data = serialised(state.model_copy(update={"format": FORMAT, "written_by": WRITER}))
+        limit = reading.MAX_FILE_BYTES
+        if len(data) > limit:
+            raise self._error(codes.STATE_TOO_BIG,
+                              f"the new state would be {size_in_words(len(data))}, over the {size_in_words(limit)} "
+                              "limit of a state file perimeter reads; nothing was written",
+                              "retract facts with long attributes or sources, or reset the state to start it over")
+        made: list[Path] = []
+        try:
+            if self._read_bytes is not None and self._read_format < FORMAT:
+                made.append(self._keep_migrated(real))
+            if self._planned_backup is not None and self._read_bytes is not None:
+                made.append(self._keep(self._planned_backup, self._read_bytes, self._read_info))
+            try:
+                replace_file(real, data)
+            except OSError as error:
+                raise self._error(codes.STATE_UNWRITABLE, f"cannot write the state: {error.strerror or error}",
+                                  _write_hint(error)) from None
+        except BaseException:
+            for copy in made:  # ours: made exclusively a moment ago
+                with contextlib.suppress(OSError):
+                    copy.unlink()
+            raise
+        if self._planned_backup is not None:
+            self._prune_backups(real)
+        self._sweep_leftovers(real)
+
+    def _keep_migrated(self, real: Path) -> Path:
+        """The copy of a state of an older format: `NAME.formatN.bak`, or a dated name if that is taken."""
+        assert self._read_bytes is not None
+        suffix = f"format{self._read_format}"
+        try:
+            return self._keep(real.with_name(f"{real.name}.{suffix}.bak"), self._read_bytes, self._read_info,
+                              taken_ok=True)
+        except FileExistsError:
+            return self._keep(_stamped(real, f"{suffix}.bak"), self._read_bytes, self._read_info)
+
+    def _keep(self, target: Path, raw: bytes, info: os.stat_result | None, taken_ok: bool = False) -> Path:
+        """Write a copy at `target` (atomically, never over anything, with the state's mode)."""
+        try:
+            create_new(target, raw, info)
+        except FileExistsError:
+            if taken_ok:
+                raise
+            raise self._copy_error(target, "something is already there", "move it away") from None
+        except OSError as error:
+            raise self._copy_error(target, error.strerror or str(error), _write_hint(error)) from None
+        return target
+
+    def _prune_backups(self, real: Path) -> None:
+        """Keep the newest KEPT_BACKUPS copies `reset` made; remove older ones (only regular files of that name)."""
+        pattern = re.compile(re.escape(real.name) + r"\.\d{8}T\d{12}Z\.bak")
+        with contextlib.suppress(OSError):
+            copies = sorted(p for p in real.parent.iterdir()
+                            if pattern.fullmatch(p.name) and stat.S_ISREG(p.lstat().st_mode))
+            for old in copies[:-KEPT_BACKUPS]:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+    def _sweep_leftovers(self, real: Path) -> None:
+        """Delete temporary files of writers that were killed mid-write (of the state or of a copy of it).
 
         Only a writer holding the exclusive lock calls this, so no live writer
         owns any of them.
         """
-        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for leftover in real.parent.glob(f".{real.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
-    def _copy_aside(self, suffix: str) -> Path:
-        target = self.path.with_name(f"{self.path.name}.{suffix}")
-        try:
-            shutil.copy2(self.path, target)
-        except OSError as error:
-            raise StoreError(Diagnostic(str(target), 0, 0, codes.STATE_UNWRITABLE,
-                                        f"cannot keep a backup of the state: {error.strerror or error}",
-                                        _write_hint(error))) from None
-        return target
-
-    def _read(self) -> StateDocument | None:
-        if not self.exists():
-            return None
-        try:
-            document = parse(read_text(self.path), str(self.path))
-            if isinstance(document.data, dict):
-                version = document.data.get("format")
-                if isinstance(version, bool) or (isinstance(version, int) and version < min(MIGRATIONS)):
-                    raise self._error(codes.STATE, f"state format {version!r} is not one perimeter ever wrote",
-                                      f"formats run from {min(MIGRATIONS)} to {FORMAT}; fix or move the file")
-                if isinstance(version, int) and version > FORMAT:
-                    writer = document.data.get("written_by") or "a newer perimeter"
-                    raise self._error(codes.STATE_TOO_NEW, f"written by {writer} (state format {version}; this "
-                                      f"perimeter reads formats up to {FORMAT})",
-                                      "upgrade perimeter, or use another state file")
-                if isinstance(version, int) and version < FORMAT:
-                    document = Document(migrate(document.data), document.source)
-                self._read_format = version if isinstance(version, int) else FORMAT
-            return validate(StateDocument, document)
-        except LoadError as error:
-            first = error.diagnostics[0].render() if error.diagnostics else error.render()
-            raise StoreError(f"cannot read the state file (left untouched): {first}") from None
-
-    def _write(self, state: StateDocument) -> None:
-        text = yaml.safe_dump(state.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
-                              allow_unicode=True, width=100)
-        try:
-            write_atomically(self.path, HEADER + text)
-        except OSError as error:
-            raise self._error(codes.STATE_UNWRITABLE, f"cannot write the state: {error.strerror or error}",
-                              _write_hint(error)) from None
-
-    @contextlib.contextmanager
-    def _locked(self, shared: bool) -> Iterator[None]:
-        if self.path.is_dir():
-            raise self._error(codes.STATE_IS_FOLDER, "is a directory, not a state file", "name a file, not a folder")
-        handle = self._open_lock(shared)
-        if handle is None:
-            yield  # a reader where it may not lock: writes are atomic renames, so the file is whole anyway
-            return
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-            yield
-        finally:
-            handle.close()  # closing releases the lock
-
-    def _open_lock(self, shared: bool) -> IO[str] | None:
-        """The lock file, opened (and its folder made, for a writer).
-
-        None for a reader that cannot open it (a read-only folder or lock file):
-        reading a state must not need write access.
-        """
-        try:
-            if not shared:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            return open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole block
-        except OSError as error:
-            if shared:
-                return None
-            raise self._error(codes.STATE_UNWRITABLE, f"cannot lock the state: {error.strerror or error}",
-                              _write_hint(error)) from None
+    def _lock_error(self, error: OSError) -> StoreError:
+        return self._error(codes.STATE_UNWRITABLE, f"cannot lock the state: {error.strerror or error}",
+                           _write_hint(error))
 
     def _error(self, code: str, message: str, hint: str) -> StoreError:
         """A StoreError about this state file."""
         return StoreError(Diagnostic(str(self.path), 0, 0, code, message, hint))
+
+    def _folder_error(self) -> StoreError:
+        return self._error(codes.STATE_IS_FOLDER, "is a directory, not a state file", "name a file, not a folder")
+
+    def _copy_error(self, target: Path, why: str, hint: str) -> StoreError:
+        return StoreError(Diagnostic(str(target), 0, 0, codes.STATE_UNWRITABLE,
+                                     f"cannot keep a backup of the state: {why}", hint))
+
+
+def _stamped(real: Path, suffix: str) -> Path:
+    """`NAME.<UTC time to the microsecond>.suffix` beside `real`."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return real.with_name(f"{real.name}.{stamp}.{suffix}")
+
+
+def _through_links(path: Path) -> Path:
+    """`path` with its last component followed through symbolic links (the folders are left as named)."""
+    for _ in range(40):
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                return path
+        except OSError:
+            return path
+        target = Path(os.readlink(path))
+        path = target if target.is_absolute() else path.parent / target
+    raise StoreError(Diagnostic(str(path), 0, 0, codes.STATE_UNWRITABLE, "too many levels of symbolic links",
+                                "point --state at the file itself"))
 
 
 def _write_hint(error: OSError) -> str:

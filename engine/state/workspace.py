@@ -15,22 +15,16 @@ from ..answers.explain import Explanation
 from ..answers.plan import Plan
 from ..answers.spectrum import Chart, RelationshipAnswer
 from ..answers.status import Conclusions, State
-from ..engine import Change, Engine, FactChange
+from ..changes import Change, FactChange
+from ..engine import Engine
 from ..errors import Diagnostic, StoreError
 from ..files.sources import yaml_files
 from ..pathway.compile import load_pathway
 from ..pathway.compiled import ConditionRule, Mode, Pathway, StepRule
-from ..pathway.facts import Baseline, known_id, load_baseline
+from ..pathway.facts import Baseline, known_id, load_baseline, make_fact
 from ..pathway.model import Fact
-from ..state.store import (
-    Entry,
-    RuleSetRef,
-    StateDocument,
-    StateFile,
-    StoredFact,
-    default_path,
-    now,
-)
+from .document import Entry, RuleSetRef, StateDocument, StoredFact, now
+from .store import StateFile, default_path
 
 PathArg = str | Path | Iterable[str | Path] | None
 
@@ -95,7 +89,18 @@ class Workspace:
     # -- changes ---------------------------------------------------------
 
     def apply(self, changes: Sequence[FactChange], *, force: bool = False) -> Change:
-        """Apply `changes` left to right and store them, all or none."""
+        """Apply `changes` left to right and store them, all or none.
+
+        Every change is checked against the rule set first (an unknown id, a
+        malformed attribute, a blank source), so a bad one creates nothing on
+        disk: no folder, no lock file.  What is stored, in the facts and in the
+        history, is the fact as the engine judged it (its values trimmed).
+        """
+        for item in changes:
+            if item.action == "assert":
+                make_fact(self.pathway, item.id, item.attributes, item.source, item.citation)
+            else:
+                known_id(self.pathway, item.id)
         with self.store.transaction() as (stored, box):
             state = self._checked(stored) if stored is not None else self._initial()
             with Engine(self.pathway, _facts(state), mode=self.mode, measures=self.measures) as engine:
@@ -105,26 +110,29 @@ class Workspace:
                 entries = list(state.history)
                 for item in changes:
                     id_ = self.pathway.canonical(item.id) or item.id
+                    attributes, source = dict(item.attributes or {}), item.source
                     if item.action == "assert":
                         fact = next(f for f in engine.facts if f.id == id_)
-                        kept[id_] = StoredFact(id=id_, attributes=fact.attributes, source=fact.source,
-                                               citation=fact.citation, time=time)
+                        old = kept.get(id_)
+                        if old is None or _content(old) != _content(fact):  # unchanged: it keeps its time
+                            kept[id_] = StoredFact(id=id_, attributes=fact.attributes, source=fact.source,
+                                                   citation=fact.citation, time=time)
+                        attributes, source = dict(fact.attributes), fact.source
                     else:
                         kept.pop(id_, None)
                     forced = (force and item.action == "assert" and id_ in self.pathway.steps
                               and engine.status(id_).state is State.VIOLATED)
-                    entries.append(Entry(time=time, action=item.action, fact=id_,
-                                         attributes=dict(item.attributes or {}), source=item.source,
-                                         forced=forced))
+                    entries.append(Entry(time=time, action=item.action, fact=id_, attributes=attributes,
+                                         source=source, forced=forced))
                 order = [f.id for f in engine.facts]
             box.append(state.model_copy(update={
                 "rules": self._rule_set(), "facts": [kept[i] for i in order], "history": entries}))
         return change
 
     def reset(self) -> Path | None:
-        """Back to the baseline; the old file is copied aside first.  The copy's path."""
-        with self.store.transaction() as (stored, box):
-            backup = self.store.backup() if stored is not None or self.store.exists() else None
+        """Back to the baseline; the old file is copied aside as the new one is written.  The copy's path."""
+        with self.store.transaction() as (_stored, box):
+            backup = self.store.backup()
             state = self._initial()
             history = [*state.history]
             history.insert(0, Entry(time=now(), action="reset",
@@ -162,13 +170,14 @@ class Workspace:
                 where, 0, 0, codes.STATE_OTHER_RULES,
                 f"this state belongs to rule set '{state.rules.id}', not '{self.pathway.id}'",
                 "use another state file for these rules, or reset this one to start it over"))
-        unknown = [f.id for f in state.facts if self.pathway.canonical(f.id) != f.id
+        unknown = [(i, f.id) for i, f in enumerate(state.facts) if self.pathway.canonical(f.id) != f.id
                    or not self.pathway.assertable(f.id)]
         if unknown:
-            raise StoreError(Diagnostic(
-                where, 0, 0, codes.STATE_UNKNOWN_IDS,
-                f"the state names {', '.join(unknown)}, which the rule set does not have",
-                "edit those entries out, or reset the state"))
+            message = f"the state names {', '.join(id_ for _, id_ in unknown)}, which the rule set does not have"
+            hint = "edit those entries out, or reset the state"
+            source = self.store.source
+            raise StoreError(source.diagnostic(("facts", unknown[0][0], "id"), codes.STATE_UNKNOWN_IDS, message, hint)
+                             if source is not None else Diagnostic(where, 0, 0, codes.STATE_UNKNOWN_IDS, message, hint))
         if self._facts_arg is not None and state.baseline != self._baseline_files:
             raise StoreError(Diagnostic(
                 where, 0, 0, codes.STATE_OTHER_BASELINE,
@@ -180,3 +189,8 @@ class Workspace:
 def _facts(state: StateDocument) -> tuple[Fact, ...]:
     return tuple(Fact(id=f.id, attributes=f.attributes, source=f.source, citation=f.citation)
                  for f in state.facts)
+
+
+def _content(fact: Fact) -> tuple[object, ...]:
+    """What a fact says, apart from when it was recorded."""
+    return fact.id, fact.attributes, fact.source, fact.citation

@@ -96,8 +96,8 @@ def test_why_resolves_the_words_to_one_target(words):
     assert document["state"] == "blocked"
     assert document["missing"] == ["A5", "A6"]
     assert document["frontier"] == ["A1", "A2"]
-    assert [r["id"] for r in document["tree"]] == ["A5", "A6"]
-    assert {"target", "state", "missing", "frontier", "tree"} <= set(document)
+    assert [document["nodes"][i]["id"] for i in document["tree"]] == ["A5", "A6"]
+    assert {"target", "state", "missing", "frontier", "tree", "nodes"} <= set(document)
 
 
 def test_why_text_walks_down_to_what_can_be_done_now():

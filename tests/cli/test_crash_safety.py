@@ -113,8 +113,8 @@ def test_right_after_a_writer_is_killed_the_next_command_works(world):
 
 
 @pytest.mark.parametrize(("failing", "code", "hint"), [
-    ("mkstemp", errno.EACCES, "not writable"),
-    ("mkstemp", errno.EROFS, "not writable"),
+    ("_create_temporary", errno.EACCES, "not writable"),
+    ("_create_temporary", errno.EROFS, "not writable"),
     ("replace", errno.ENOSPC, "disk is full"),
 ])
 def test_a_state_folder_that_cannot_be_written_is_a_clear_error_and_nothing_changes(world, monkeypatch, failing,
@@ -123,9 +123,9 @@ def test_a_state_folder_that_cannot_be_written_is_a_clear_error_and_nothing_chan
     # is simulated at the call that meets it (tests/cli/test_state.py covers
     # real read-only folders when run as another user).
     import os
-    import tempfile
 
     from perimeter import FactChange
+    from perimeter.files import write as writer
 
     _, path, rules, facts = world
     Workspace(path, rules, facts).apply([FactChange("assert", "S1")])
@@ -134,7 +134,7 @@ def test_a_state_folder_that_cannot_be_written_is_a_clear_error_and_nothing_chan
     def refuse(*_args, **_kwargs):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(tempfile if failing == "mkstemp" else os, failing, refuse)
+    monkeypatch.setattr(writer if failing == "_create_temporary" else os, failing, refuse)
     with pytest.raises(StoreError) as error:
         Workspace(path, rules, facts).apply([FactChange("assert", "S2")])
     assert hint in error.value.hint and "cannot write the state" in error.value.message

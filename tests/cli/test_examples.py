@@ -168,10 +168,11 @@ def test_why_a_blocked_step_names_what_it_lacks_and_the_frontier(words):
     assert (document["target"], document["state"]) == ("cross-border-dispatch", "blocked")
     assert document["missing"] == ["joint-drill", "radio-certification", "liaison-desk"]
     assert document["frontier"] == ["radio-certification", "radio-net", "liaison-desk"]
-    drill = document["tree"][0]
+    nodes = document["nodes"]
+    drill = nodes[document["tree"][0]]
     assert (drill["id"], drill["state"]) == ("joint-drill", "blocked")
-    assert [(n["id"], n["actionable"]) for n in drill["needs"]] == [("radio-net", True),
-                                                                     ("radio-certification", True)]
+    assert [(nodes[n]["id"], nodes[n]["actionable"]) for n in drill["needs"]] == [("radio-net", True),
+                                                                                   ("radio-certification", True)]
 
 
 def test_why_text_cites_the_charter():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -17,10 +16,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from perimeter.cli.main import app, run
+from perimeter.cli.main import app
 from perimeter.files.sources import shipped_dir
 from builders import write_facts, write_rules
 from clitools import one_error_line, perimeter
+from clitools import main
 
 runner = CliRunner()
 SHIPPED_FACTS = sorted(str(p) for p in shipped_dir("facts").glob("*.yaml"))  # installed, or in the checkout
@@ -51,14 +51,6 @@ def ok(*args: str) -> str:
     assert result.exit_code == 0 and result.exception is None, (args, result.output, result.exception)
     return result.stdout
 
-
-def main(capsys, *args: str) -> subprocess.CompletedProcess:
-    """The console entry point in this process (faster), read back like a subprocess."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exit_:
-        run(list(args))
-    captured = capsys.readouterr()
-    return subprocess.CompletedProcess(args, exit_.value.code, captured.out, captured.err)
 
 
 def step_states(*args: str) -> dict[str, str]:

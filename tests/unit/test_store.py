@@ -186,7 +186,7 @@ def test_the_first_write_over_format_1_keeps_a_backup_of_it_and_later_writes_kee
     backup = store.path.with_name("state.yaml.format1.bak")
     assert backup.read_text(encoding="utf-8") == FORMAT_1
     migrated = yaml.safe_load(store.path.read_text(encoding="utf-8"))
-    assert migrated["format"] == FORMAT and migrated["written_by"] == "perimeter 0.1.0 (state format 1)"
+    assert migrated["format"] == FORMAT and migrated["written_by"] == WRITER, "the writer names itself (issue 14)"
     assert [f["id"] for f in migrated["facts"]] == ["S1", "S2"]
     write(store, document("S3"))
     assert [p.name for p in store.path.parent.glob("*.bak")] == ["state.yaml.format1.bak"]
