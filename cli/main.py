@@ -101,7 +101,7 @@ def _echo(text: str) -> None:
 
 @app.command()
 def status(ctx: typer.Context, json_: bool = JSON) -> None:
-    """Every step: its state and direct blockers; every condition; the goal."""
+    """Every step: its state and direct blockers; every condition; each goal."""
     workspace = _workspace(ctx)
     conclusions = workspace.conclusions()
     where = str(workspace.state_path)
@@ -230,7 +230,7 @@ def graph(ctx: typer.Context,
           format_: str = typer.Option("mermaid", "--format", help="mermaid, dot or svg (svg needs Graphviz)."),
           output: Optional[Path] = typer.Option(None, "--output", metavar="FILE",
                                                 help="Write here instead of standard output.")) -> None:
-    """The pathway as a picture: sectors in bands, time left to right, nodes coloured by state."""
+    """The pathway as a picture: lanes in bands, time left to right, nodes coloured by state."""
     from . import graph as drawing
 
     renderers = {"mermaid": drawing.mermaid, "dot": drawing.dot, "svg": drawing.svg}

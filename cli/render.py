@@ -31,6 +31,8 @@ from perimeter.errors import Diagnostic
 from perimeter.files.sanitise import for_json
 from perimeter.files.sanitise import for_terminal as safe
 from perimeter.state.document import Entry
+from perimeter.present.words import need_name
+from perimeter.answers.status import FACT_KINDS, constraint_title
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}
@@ -74,6 +76,7 @@ def _blocker(b: Any) -> dict[str, Any]:
 # -- status and next -----------------------------------------------------
 
 def status_json(conclusions: Conclusions, state_file: str) -> str:
+    """`goals` lists each goal; `goal` is the only one (null when there are none or several)."""
     goal = conclusions.goal
     return dumps({
         "state_file": state_file,
@@ -82,16 +85,22 @@ def status_json(conclusions: Conclusions, state_file: str) -> str:
         "steps": [{"id": s.id, "title": s.title, "state": s.state.value,
                    "blockers": [_blocker(b) for b in s.blockers]} for s in conclusions.steps],
         "conditions": [{"id": c.id, "holds": c.holds} for c in conclusions.conditions],
-        "goal": {"id": goal.id, "state": goal.state.value, "blockers": [_blocker(b) for b in goal.blockers]}
-        if goal else None,
+        "goal": _goal(goal) if goal else None,
+        "goals": [_goal(g) for g in conclusions.goals],
     })
+
+
+def _goal(goal: Any) -> dict[str, Any]:
+    return {"id": goal.id, "title": goal.title, "state": goal.state.value,
+            "blockers": [_blocker(b) for b in goal.blockers]}
 
 
 def status_text(conclusions: Conclusions, state_file: str) -> str:
     rows = [["STEP", "STATE", "TITLE", "BLOCKERS"]]
     states: list[str | None] = [None]
-    for s in [*conclusions.steps, *([conclusions.goal] if conclusions.goal else [])]:
-        names = ", ".join(b.id if b.kind != "constraint" else f"{b.title} ({b.detail})" for b in s.blockers)
+    for s in [*conclusions.steps, *conclusions.goals]:
+        names = ", ".join(need_name(b.id, b.kind) if b.kind not in FACT_KINDS else f"{b.title} ({b.detail})"
+                          for b in s.blockers)
         rows.append([safe(s.id), s.state.value, safe(s.title), safe(names)])
         states.append(s.state.value)
     holding = [safe(c.id) for c in conclusions.conditions if c.holds]
@@ -167,7 +176,7 @@ def why_text(answer: Explanation | RelationshipAnswer) -> str:
         lines += ["", "Supported by:"]
         for s in answer.support:
             source = f" [{s.fact.source}]" if s.fact and s.fact.source else ""
-            lines.append(safe(f"  {s.id} ({s.basis.value}) {s.citation.section}: \"{s.citation.quote}\"{source}"))
+            lines.append(safe(f"  {need_name(s.id, s.kind)} ({s.basis.value}) {s.citation.section}: \"{s.citation.quote}\"{source}"))
     return "\n".join(lines)
 
 
@@ -187,7 +196,7 @@ def _tree_lines(tree: tuple[Reason, ...]) -> list[str]:
             indent += f"[{depth + 1}] "
         mark = "*" if r.actionable else "-"
         tail = " (see above)" if r.shared else ""
-        lines.append(f"{indent}{mark} {safe(r.id)} {paint(safe(r.state), r.state)}: {safe(r.title)}{tail}")
+        lines.append(f"{indent}{mark} {safe(need_name(r.id, r.kind))} {paint(safe(r.state), r.state)}: {safe(r.title)}{tail}")
         lines.append(safe(f"{indent}    {r.basis.value}, {r.citation.section}: \"{r.citation.quote}\""))
         stack.extend((child, depth + 1) for child in reversed(r.needs))
     return lines
@@ -235,14 +244,20 @@ def history_text(entries: list[Entry]) -> str:
 # -- show ------------------------------------------------------------------
 
 def show_json(rule: Any) -> str:
-    return dumps(_plain(dataclasses.asdict(rule)))
+    document = _plain(dataclasses.asdict(rule))
+    for data, pre in zip(document.get("preconditions", []), getattr(rule, "preconditions", ())):
+        data["need"] = pre.need  # the id of a plain precondition; a group's own id ("A3|A5")
+    return dumps(document)
 
 
 def show_text(rule: Any) -> str:
     """Each line composed, then made safe as a whole (every part of it comes from the rule file)."""
     lines = [f"{rule.id}: {rule.title} ({rule.kind.value})"]
     if getattr(rule, "actors", None):
-        lines.append(f"actors: {', '.join(rule.actors)}; sector: {rule.sector.value}; sequence: {rule.sequence}")
+        place = [f"lane: {rule.lane}"] if rule.lane else []
+        if rule.sector is not None and rule.sector.value != rule.lane:
+            place.append(f"sector: {rule.sector.value}")
+        lines.append("; ".join([f"actors: {', '.join(rule.actors)}", *place, f"sequence: {rule.sequence}"]))
     if rule.aliases:
         lines.append("also called: " + "; ".join(rule.aliases))
     if getattr(rule, "description", None):
@@ -251,12 +266,19 @@ def show_text(rule: Any) -> str:
     if citation:
         lines.append(f"source: {citation.section}: \"{citation.quote}\"")
     for pre in getattr(rule, "preconditions", ()):
-        lines.append(f"requires {pre.need} ({pre.basis.value}) {pre.citation.section}: \"{pre.citation.quote}\"")
+        what = pre.need if not pre.grouped else (
+            ("one of " if pre.at_least == 1 else f"{pre.at_least} of ") + ", ".join(pre.needs))
+        start = " to start" if pre.to_start else ""
+        lines.append(f"requires{start} {what} ({pre.basis.value}) {pre.citation.section}: \"{pre.citation.quote}\"")
         if pre.note:
             lines.append(f"    reading: {pre.note}")
+    for a in getattr(rule, "attributes", ()):
+        kind = ", ".join([a.type.value, *(["required"] if a.required else []),
+                          *(["one of " + ", ".join(a.allowed)] if a.allowed else [])])
+        cited = f" {a.citation.section}: \"{a.citation.quote}\"" if a.citation else ""
+        lines.append(f"attribute {a.name} ({kind}){cited}" + (f"; {a.note}" if a.note else ""))
     for c in getattr(rule, "constraints", ()):
-        lines.append(f"{c.attribute} must be {' or '.join(c.allowed)} ({c.basis.value}) "
-                     f"{c.citation.section}: \"{c.citation.quote}\"")
+        lines.append(f"{constraint_title(c)} ({c.basis.value}) {c.citation.section}: \"{c.citation.quote}\"")
     for item in getattr(rule, "involves", ()):
         lines.append(f"involves: {item.text} ({item.citation.section}: \"{item.citation.quote}\")")
     if getattr(rule, "note", None):

@@ -122,7 +122,7 @@ def _deepest(pathway: Pathway) -> str:
     """The step with the longest chain of preconditions under it (file order is topological here)."""
     depth: dict[str, int] = {}
     for step in pathway.steps:
-        needs = [depth.get(r.need, 0) for r in pathway.steps[step].preconditions]
+        needs = [depth.get(n, 0) for r in pathway.steps[step].preconditions for n in r.needs]
         depth[step] = 1 + max(needs, default=0)
     return max((s for s in pathway.steps if not pathway.steps[s].derived), key=lambda s: (depth[s], s))
 

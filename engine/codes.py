@@ -17,7 +17,7 @@ COMPILE = "compile"  # CompileError: a rule set whose entries do not fit togethe
 EVALUATE = "evaluate"  # EvaluationError: the rules engine failed underneath (never the user's fault)
 UNKNOWN_ID = "unknown-id"  # UnknownIdError; and a fact or measure that names no id of the rule set
 AMBIGUOUS = "ambiguous"  # AmbiguousTargetError: a question that matches several steps or conditions
-BAD_FACT = "bad-fact"  # FactError: a fact with a malformed attribute name, or a blank value or source
+BAD_FACT = "bad-fact"  # FactError: a malformed or undeclared attribute, a value not of its type, a blank value or source
 STATE = "state"  # StoreError: a state file that cannot be read or written
 REFUSED = "refused"  # RefusedError: an assertion the rules do not allow
 
@@ -34,15 +34,21 @@ NO_YAML_FILES = "no-yaml-files"  # a folder named as rules or facts that holds n
 # -- compiling a rule set (perimeter.pathway.compile) -------------------------
 NO_STEPS = "no-steps"  # a rule set without a single step
 TOO_MANY_STEPS = "too-many-steps"  # a rule set over MAX_STEPS steps, reported at the first step past it
-DUPLICATE_GOAL = "duplicate-goal"  # a second `goal:` in one rule set
+DUPLICATE_GOAL = "duplicate-goal"  # two goals with one id (`goal:` and `goals:` entries alike)
 DUPLICATE_PATHWAY = "duplicate-pathway"  # a second `pathway:` header in one rule set
 DUPLICATE_ID = "duplicate-id"  # an id defined twice (steps and conditions, or spectrum levels, relationships)
 UNKNOWN_REFERENCE = "unknown-reference"  # a precondition, spectrum floor or effect naming nothing defined
-ID_CASE = "id-case"  # a reference spelt in another case than the id it names
+ID_CASE = "id-case"  # (a warning) a reference spelt in another case than the id it names, which it resolves to
 DUPLICATE_PRECONDITION = "duplicate-precondition"  # one step listing the same precondition twice
-DUPLICATE_CONSTRAINT = "duplicate-constraint"  # one step constraining the same attribute twice
+DUPLICATE_CONSTRAINT = "duplicate-constraint"  # one step constraining the same attribute twice (names without case)
+DUPLICATE_ATTRIBUTE = "duplicate-attribute"  # a step or condition declaring one attribute twice (names without case)
+UNDECLARED_ATTRIBUTE = "undeclared-attribute"  # a constraint on an attribute its step, which declares some, does not
+BAD_ATTRIBUTE = "bad-attribute"  # a declared `allowed` value that does not parse as the attribute's type
+BAD_CONSTRAINT = "bad-constraint"  # `min`/`max` on a text attribute, above one another, or a value not of its type
 CYCLE = "cycle"  # preconditions that need each other, round a loop
 DUPLICATE_SPECTRUM = "duplicate-spectrum"  # a second `spectrum:` in one rule set
+DUPLICATE_LANE = "duplicate-lane"  # a lane declared twice (ids compared without case)
+UNKNOWN_LANE = "unknown-lane"  # a step's `lane:` naming no declared lane (or none of the paper's three)
 
 # -- fact files (perimeter.pathway.facts) -------------------------------------
 DUPLICATE_FACT = "duplicate-fact"  # one id stated twice across the fact files
@@ -52,6 +58,7 @@ NO_SPECTRUM = "no-spectrum"  # measures given for a rule set that has no spectru
 UNREACHABLE = "unreachable"  # steps that need a condition no step provides and the baseline lacks
 NOT_NEEDED = "not-needed"  # a step the goal never needs, or a condition nothing needs or records
 AGAINST_SEQUENCE = "against-sequence"  # an implied precondition on a later-numbered step of the same series
+NO_LANE = "no-lane"  # a step with a `sector:` but no `lane:` in a rule set that declares its own lanes
 
 # -- the state file (perimeter.state) -----------------------------------------
 STATE_IS_FOLDER = "state-is-folder"  # the state path names a folder, not a file
@@ -70,3 +77,6 @@ STATE_LOCKED = "state-locked"  # a writer gave up waiting for the state's lock (
 STATE_LOCK_TIMEOUT = "state-lock-timeout"  # PERIMETER_LOCK_TIMEOUT is not a number of seconds from 0 to a day
 STATE_LOCK_FILE = "state-lock-file"  # the lock file is a symbolic link, a FIFO or another kind of non-file
 STATE_DUPLICATE_FACT = "state-duplicate-fact"  # a hand-edited state listing one fact twice
+BAD_PRECONDITION = "bad-precondition"
+"""An alternative or a k of n that names no id, names one twice, or asks for too few or too many;
+`to_start` on a goal."""

@@ -25,15 +25,17 @@ from .answers.spectrum import (
     why_not_at,
 )
 from .answers.status import (
+    FACT_KINDS,
     Conclusions,
     ConditionStatus,
     State,
     StepStatus,
     Transition,
+    closure,
     conclude,
     step_status,
 )
-from .backends.protocol import Before, Evaluation, Evaluator, Journal
+from .backends.protocol import Before, Evaluation, Evaluator, Journal, rewound
 from .backends.reference import ReferenceEvaluator
 from .changes import Change, FactChange, fields_changed
 from .errors import EvaluationError, RefusedError, UnknownIdError
@@ -116,13 +118,14 @@ class Engine:
 
     @_guarded
     def status(self, id_: str) -> StepStatus:
-        """Where one step or the goal stands (`id_` in any case); `condition()` answers for conditions."""
+        """Where one step or a goal stands (`id_` in any case); `condition()` answers for conditions."""
         canonical = known_id(self.pathway, id_)
         if canonical not in self.pathway.steps:
             raise UnknownIdError(f"'{canonical}' is a condition, not a step",
                                  hint="Engine.condition() tells whether a condition holds")
-        return step_status(self.pathway, self.mode, self._evaluator.evaluation((canonical,)), self._facts,
-                           canonical)
+        # A goal's state reads the steps it stands on (violated ones make it violated).
+        wanted = closure(self.pathway, self.mode, canonical) if self.pathway.steps[canonical].derived else (canonical,)
+        return step_status(self.pathway, self.mode, self._evaluator.evaluation(wanted), self._facts, canonical)
 
     @_guarded
     def condition(self, id_: str) -> ConditionStatus:
@@ -203,7 +206,8 @@ class Engine:
                     citation: Citation | None = None, force: bool = False) -> Change:
         """Record that a step is done or a condition holds.
 
-        A step whose preconditions or constraints fail is refused with
+        A step whose preconditions or constraints fail, or that lacks a
+        required attribute, is refused with
         `RefusedError` (naming every blocker) unless `force` is set.
         """
         return self.apply([FactChange("assert", id_, attributes, source, citation)], force=force)
@@ -256,21 +260,27 @@ class Engine:
         if previous is not None:
             self._retract(previous, undo)
         if not force and fact.id in self.pathway.steps:
-            self._refuse_if_blocked(fact.id, self._evaluator.evaluation((fact.id,)).unmet.get(fact.id, frozenset()))
+            self._refuse_if_blocked(fact.id, self._evaluator.evaluation((fact.id,)).unmet.get(fact.id, frozenset()),
+                                    updating=previous is not None)
         self._evaluator.assert_fact(fact)
         self._facts[fact.id] = fact
         undo.append(("assert", fact))
         if not force and fact.id in self.pathway.steps:
             status = step_status(self.pathway, self.mode, self._evaluator.evaluation((fact.id,)), self._facts, fact.id)
             if status.state is State.VIOLATED:
-                raise RefusedError(words.refusal(fact.id, status.blockers), hint="fix the attributes, or force it",
-                                   blockers=status.blockers)
+                raise RefusedError(words.refusal(fact.id, status.blockers),
+                                   hint=words.attribute_hint(fact.id, status.blockers), blockers=status.blockers)
 
-    def _refuse_if_blocked(self, step: str, missing: frozenset[str]) -> None:
+    def _refuse_if_blocked(self, step: str, missing: frozenset[str], *, updating: bool = False) -> None:
+        """Refuse taking `step` while a precondition fails; new attributes for a recorded step are not
+        a new start, so what is needed only to start does not count then."""
         if not missing:
             return
         blockers = tuple(b for b in step_status(self.pathway, self.mode, self._evaluator.evaluation((step,)),
-                                                self._facts, step).blockers if b.kind != "constraint")
+                                                self._facts, step).blockers
+                         if b.kind not in FACT_KINDS and not (updating and b.to_start))
+        if not blockers:
+            return
         raise RefusedError(words.refusal(step, blockers), hint="establish them first, or force it",
                            blockers=blockers)
 
@@ -312,24 +322,33 @@ class Engine:
         """
         changed_facts = {i for i in facts_before.keys() | self._facts.keys()
                          if facts_before.get(i) != self._facts.get(i)}
-        steps = sorted((s for s in journal.keys() | changed_facts if s in self.pathway.steps),
-                       key=self._step_position)
+        steps = sorted((s for s in journal.keys() | changed_facts
+                        if s in self.pathway.steps and not self.pathway.steps[s].derived), key=self._step_position)
         after = self._evaluator.evaluation(steps)
-        transitions, gained = [], []
+        transitions, gained, moved = [], [], []
         for step in steps:
             old_unmet, old_derived, old_breaches = journal.get(step) or Before(
                 after.unmet.get(step, frozenset()), step in after.holds,
                 frozenset(b for b in after.breaches if b[0] == step))
             before_parts = Evaluation(frozenset({step}) if old_derived else frozenset(),
                                       {step: old_unmet} if old_unmet else {}, old_breaches)
-            was = step_status(self.pathway, self.mode, before_parts, facts_before, step)
-            now = step_status(self.pathway, self.mode, after, self._facts, step)
+            moved.append((step_status(self.pathway, self.mode, before_parts, facts_before, step),
+                          step_status(self.pathway, self.mode, after, self._facts, step)))
+        # A goal moves when it is reached or given up, or when a step it may stand on is violated or mended.
+        if any(g in journal for g in self.pathway.goals) or any(
+                (was.state is State.VIOLATED) != (now.state is State.VIOLATED) for was, now in moved):
+            whole = self._evaluator.evaluation()
+            before = rewound(whole, journal, self._facts.keys(), facts_before.keys())
+            moved += [(step_status(self.pathway, self.mode, before, facts_before, goal),
+                       step_status(self.pathway, self.mode, whole, self._facts, goal)) for goal in self.pathway.goals]
+        for was, now in moved:
             if was.state != now.state:
-                transitions.append(Transition(id=step, before=was.state.value, after=now.state.value))
+                transitions.append(Transition(id=now.id, before=was.state.value, after=now.state.value,
+                                              derived=self.pathway.steps[now.id].derived))
             else:
                 new = tuple(b.id for b in now.blockers if b.id not in {w.id for w in was.blockers})
                 if new:
-                    gained.append((step, new))
+                    gained.append((now.id, new))
         for condition in self.pathway.conditions:
             if condition in changed_facts and (condition in facts_before) != (condition in self._facts):
                 transitions.append(Transition(id=condition, before="holds" if condition in facts_before else "absent",

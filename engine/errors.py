@@ -144,7 +144,8 @@ class AmbiguousTargetError(UnknownIdError):
 
 
 class FactError(PerimeterError):
-    """A fact given to the library does not fit: a malformed attribute name, a blank value or source."""
+    """A fact given to the library does not fit: a malformed attribute name, a blank value or source,
+    an attribute its step or condition does not declare, a value not of its declared type."""
 
     code = codes.BAD_FACT
 

@@ -10,6 +10,9 @@ Rule sets are built as the documents a rule file holds:
     rule_set(("plan", []), ("build", ["plan"]))          # steps as (id, needs)
     rule_set("S1", "S2", pathway="tiny")                 # independent steps, with a header
     rule_set(step("A4", "A3", constraints=[constraint("location", "Mexico")]))
+    rule_set(step("vote", attributes=[attribute("count", "number", required=True)],
+                  constraints=[constraint("count", minimum=2)]))
+    rule_set("A3", "A5", "A6", step("A7", need_any("A3", "A5"), need_at_least(2, "A3", "A5", "A6")))
 
 and written with `write_rules` and `write_facts`, or compiled in memory with
 `compile_rules`.  `step_line` gives one step as a single line of YAML, for
@@ -49,21 +52,63 @@ StepSpec = str | tuple | Mapping[str, Any]
 """A step as `rule_set` takes it: an id, an `(id, needs)` pair, or a `step(...)` mapping."""
 
 
-def need(id_: str, basis: str = "stated", citation: Mapping[str, str] = CITE) -> dict[str, Any]:
-    """One precondition: the step or condition `id_`, with its `basis` (stated or implied)."""
-    return {"requires": id_, "basis": basis, "citation": dict(citation)}
+def need(id_: str, basis: str = "stated", citation: Mapping[str, str] = CITE, *,
+         to_start: bool = False) -> dict[str, Any]:
+    """One precondition: the step or condition `id_`, with its `basis` (stated or implied).
+
+    With `to_start` it is needed to take the step, not to keep it done.
+    """
+    return _shaped({"requires": id_}, basis, citation, to_start)
 
 
-def constraint(attribute: str, *allowed: str, basis: str = "stated",
-               citation: Mapping[str, str] = CITE) -> dict[str, Any]:
-    """One constraint: a done step's `attribute`, when given, must be one of `allowed`."""
-    return {"attribute": attribute, "allowed": list(allowed), "basis": basis, "citation": dict(citation)}
+def need_any(*ids: str, basis: str = "stated", citation: Mapping[str, str] = CITE,
+             to_start: bool = False) -> dict[str, Any]:
+    """One precondition met by any one of `ids` (`any_of`)."""
+    return _shaped({"any_of": list(ids)}, basis, citation, to_start)
+
+
+def need_at_least(count: int, *ids: str, basis: str = "stated", citation: Mapping[str, str] = CITE,
+                  to_start: bool = False) -> dict[str, Any]:
+    """One precondition met by `count` of `ids` (`at_least` with `of`)."""
+    return _shaped({"at_least": count, "of": list(ids)}, basis, citation, to_start)
+
+
+def _shaped(shape: dict[str, Any], basis: str, citation: Mapping[str, str], to_start: bool) -> dict[str, Any]:
+    document = {**shape, "basis": basis, "citation": dict(citation)}
+    if to_start:
+        document["to_start"] = True
+    return document
+
+
+def constraint(attribute: str, *allowed: str, basis: str = "stated", citation: Mapping[str, str] = CITE,
+               minimum: str | int | None = None, maximum: str | int | None = None) -> dict[str, Any]:
+    """One constraint: a done step's `attribute`, when given, must be one of `allowed`,
+    or (with `minimum`/`maximum` and no `allowed`) a number or date within them."""
+    document: dict[str, Any] = {"attribute": attribute}
+    if allowed or (minimum is None and maximum is None):
+        document["allowed"] = list(allowed)
+    document.update({k: v for k, v in (("min", minimum), ("max", maximum)) if v is not None})
+    return {**document, "basis": basis, "citation": dict(citation)}
+
+
+def attribute(name: str, type_: str = "text", *, required: bool = False, allowed: Iterable[str] | None = None,
+              citation: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One declared attribute (`type_` text, number or date), for `step(..., attributes=[...])`."""
+    document: dict[str, Any] = {"name": name, "type": type_}
+    if required:
+        document["required"] = True
+    if allowed is not None:
+        document["allowed"] = list(allowed)
+    if citation is not None:
+        document["citation"] = dict(citation)
+    return document
 
 
 def step(id_: str, *needs: Need, sequence: int = 1, title: str | None = None, actors: Iterable[str] = ("us",),
          sector: str = "defense", basis: str = "stated", constraints: Iterable[Mapping[str, Any]] = (),
-         citation: Mapping[str, str] = CITE) -> dict[str, Any]:
-    """One valid step needing `needs` (ids, taken with `basis`, or `need(...)` mappings)."""
+         citation: Mapping[str, str] = CITE, attributes: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """One valid step needing `needs` (ids, taken with `basis`, or `need(...)` mappings), declaring
+    `attributes` (`attribute(...)` mappings)."""
     document: dict[str, Any] = {
         "id": id_, "title": title if title is not None else f"Step {id_}", "actors": list(actors),
         "sector": sector, "sequence": sequence, "citation": dict(citation)}
@@ -72,6 +117,8 @@ def step(id_: str, *needs: Need, sequence: int = 1, title: str | None = None, ac
         document["preconditions"] = preconditions
     if constraints:
         document["constraints"] = [dict(c) for c in constraints]
+    if attributes:
+        document["attributes"] = [dict(a) for a in attributes]
     return document
 
 

@@ -53,7 +53,13 @@ class Support(Result):
     basis: Basis
     citation: Citation
     fact: Fact | None = None
-    """The recorded fact; None for the goal, which is derived."""
+    """The recorded fact; None for the goal, which is derived, and for a group."""
+    holding: tuple[str, ...] = ()
+    """For a group (any-of, at-least): the members that hold."""
+    to_start: bool = False
+    """Needed only to take the step: for a recorded step, met when it was taken (it may not hold now)."""
+    met: bool = True
+    """Whether it holds now (a `to_start` one of a recorded step may not)."""
 
 
 class Explanation(Answer):
@@ -68,7 +74,7 @@ class Explanation(Answer):
     support: tuple[Support, ...] = ()
     """Why: the preconditions that hold and what supports them."""
     violations: tuple[Blocker, ...] = ()
-    """For a violated step: the preconditions and constraints it breaks."""
+    """For a violated step: the preconditions and constraints it breaks, and required attributes it lacks."""
     fact: Fact | None = None
     """The target's own fact, when it is recorded."""
     needed_by: tuple[str, ...] = ()
@@ -88,7 +94,8 @@ def explain(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[st
         return Explanation(**base, support=support)
     if status.state is State.VIOLATED:
         return Explanation(**base, support=support, violations=status.blockers,
-                           missing=tuple(b.id for b in status.blockers if b.kind != "constraint"))
+                           missing=tuple(b.id for b in status.blockers
+                                         if b.kind not in ("constraint", "attribute", "violated-step")))
     tree, frontier = _why_not_tree(pathway, mode, evaluation, facts, target)
     missing = tuple(r.id for r in tree)
     return Explanation(**base, missing=missing, frontier=frontier, tree=tree, support=support)
@@ -97,7 +104,7 @@ def explain(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[st
 def _explain_condition(pathway: Pathway, facts: dict[str, Fact], target: str) -> Explanation:
     rule = pathway.conditions[target]
     holds = target in facts
-    needing = {r.step for r in pathway.requirements(Mode.IMPLIED) if r.need == target}
+    needing = {r.step for r in pathway.requirements(Mode.IMPLIED) if target in r.needs}
     dependants = [step for step in pathway.steps if step in needing]
     return Explanation(target=target, title=rule.title, kind=Kind.CONDITION.value,
                        state="holds" if holds else "absent", fact=facts.get(target),
@@ -107,10 +114,18 @@ def _explain_condition(pathway: Pathway, facts: dict[str, Fact], target: str) ->
 def _support(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
              target: str) -> tuple[Support, ...]:
     missing = evaluation.unmet.get(target, frozenset())
-    return tuple(
-        Support(id=r.need, kind=r.kind.value, title=pathway.title_of(r.need), basis=r.basis,
-                citation=r.citation, fact=facts.get(r.need))
-        for r in pathway.preconditions(target, mode) if r.need not in missing)
+    recorded = target in facts
+    supports = []
+    for r in pathway.preconditions(target, mode):
+        if r.id in missing and not (r.to_start and recorded):
+            continue
+        title = " / ".join(pathway.title_of(n) for n in r.needs)
+        supports.append(Support(
+            id=r.id, kind=r.kind.value, title=title, basis=r.basis, citation=r.citation,
+            fact=None if r.grouped else facts.get(r.need), to_start=r.to_start,
+            holding=tuple(n for n in r.needs if n in evaluation.holds) if r.grouped else (),
+            met=r.id not in missing))
+    return tuple(supports)
 
 
 def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
@@ -122,16 +137,24 @@ def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: d
     """
     def unmet(step: str) -> list[Requirement]:
         missing = evaluation.unmet.get(step, frozenset())
-        return [r for r in pathway.preconditions(step, mode) if r.need in missing]
+        return [r for r in pathway.preconditions(step, mode) if r.id in missing]
 
     expanded: set[str] = set()
     frontier: set[str] = set()
     occurrences: list[tuple[int, dict[str, Any], bool]] = []  # parent index, node fields, expanded
-    stack = [(-1, r) for r in reversed(unmet(target))]
+    # (parent, the id to show, the requirement linking it): a group's members link through the group.
+    stack = [(-1, r.id, r) for r in reversed(unmet(target))]
     while stack:
-        parent, requirement = stack.pop()
-        need = requirement.need
+        parent, need, requirement = stack.pop()
         link: dict[str, Any] = dict(id=need, basis=requirement.basis, citation=requirement.citation)
+        if requirement.grouped and need == requirement.id:
+            # An alternative or a k of n: its members that do not hold, any of which would count.
+            occurrences.append((parent, dict(link, kind=requirement.kind.value, state="unmet", actionable=False,
+                                             title=" / ".join(pathway.title_of(n) for n in requirement.needs)),
+                                True))
+            index = len(occurrences) - 1
+            stack.extend((index, m, requirement) for m in reversed(requirement.needs) if m not in evaluation.holds)
+            continue
         if need in pathway.conditions:
             frontier.add(need)
             occurrences.append((parent, dict(link, kind="condition", title=pathway.title_of(need),
@@ -152,7 +175,7 @@ def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: d
             expanded.add(need)
             occurrences.append((parent, fields, True))
             index = len(occurrences) - 1
-            stack.extend((index, r) for r in reversed(unmet(need)))
+            stack.extend((index, r.id, r) for r in reversed(unmet(need)))
     built: dict[int, list[Reason]] = {}
     for index in range(len(occurrences) - 1, -1, -1):
         parent, fields, _ = occurrences[index]

@@ -51,19 +51,76 @@ def _needed(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -
     """The target and everything it needs that does not hold, through what does not hold.
 
     What holds is not expanded: a recorded step satisfies its dependants even
-    when it is itself violated.
+    when it is itself violated.  Where a precondition is an alternative or a
+    k of n, members already planned come first, then those needing the fewest
+    new items, then the sequence order; a plan that chose is then made
+    inclusion-minimal (no item can be dropped).
     """
+    holds = evaluation.holds
     needed = {target}
     stack = [target]
+    chose = False
+    costs: dict[str, int] = {}
     while stack:
         current = stack.pop()
         if current not in pathway.steps:
             continue
         for requirement in pathway.preconditions(current, mode):
-            if requirement.need not in evaluation.holds and requirement.need not in needed:
-                needed.add(requirement.need)
-                stack.append(requirement.need)
-    return needed
+            if requirement.met_by(holds):
+                continue
+            picks = [requirement.need]
+            if requirement.grouped:
+                chose = True
+                short = requirement.at_least - sum(1 for n in requirement.needs if n in holds)
+                candidates = [n for n in requirement.needs if n not in holds]
+                candidates.sort(key=lambda n: (n not in needed, _cost(pathway, mode, holds, n, costs),
+                                               pathway.order_key(n)))
+                picks = candidates[:short]
+            for need in picks:
+                if need not in needed:
+                    needed.add(need)
+                    stack.append(need)
+    return _minimal(pathway, mode, holds, needed, target) if chose else needed
+
+
+def _cost(pathway: Pathway, mode: Mode, holds: frozenset[str], start: str, costs: dict[str, int]) -> int:
+    """How many items `start` would add to a plan, counting itself (nested choices by sequence order)."""
+    if start not in costs:
+        seen = {start}
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            if current not in pathway.steps:
+                continue
+            for requirement in pathway.preconditions(current, mode):
+                if requirement.met_by(holds):
+                    continue
+                short = requirement.at_least - sum(1 for n in requirement.needs if n in holds)
+                picks = sorted((n for n in requirement.needs if n not in holds), key=pathway.order_key)[:short]
+                for need in picks:
+                    if need not in seen:
+                        seen.add(need)
+                        stack.append(need)
+        costs[start] = len(seen)
+    return costs[start]
+
+
+def _minimal(pathway: Pathway, mode: Mode, holds: frozenset[str], needed: set[str], target: str) -> set[str]:
+    """Drop what the rest does without, latest in plan order first, until nothing can be dropped."""
+    def complete(items: set[str]) -> bool:
+        have = holds | items
+        return all(r.met_by(have) for id_ in items if id_ in pathway.steps
+                   for r in pathway.preconditions(id_, mode))
+
+    kept = set(needed)
+    dropped = True
+    while dropped:
+        dropped = False
+        for id_ in sorted(kept - {target}, key=pathway.order_key, reverse=True):
+            if complete(kept - {id_}):
+                kept.discard(id_)
+                dropped = True
+    return kept
 
 
 def _ordered(pathway: Pathway, mode: Mode, needed: set[str]) -> list[str]:
@@ -73,9 +130,10 @@ def _ordered(pathway: Pathway, mode: Mode, needed: set[str]) -> list[str]:
     for id_ in needed:
         if id_ in pathway.steps:
             for requirement in pathway.preconditions(id_, mode):
-                if requirement.need in needed:
-                    waiting[id_] += 1
-                    dependants[requirement.need].append(id_)
+                for need in requirement.needs:
+                    if need in needed:
+                        waiting[id_] += 1
+                        dependants[need].append(id_)
     ready = [(pathway.order_key(id_), id_) for id_, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     order: list[str] = []

@@ -11,7 +11,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict
 
 from ..backends.protocol import Evaluation
-from ..pathway.compiled import Kind, Mode, Pathway
+from ..pathway.compiled import ConstraintRule, Kind, Mode, Pathway, Requirement, StepRule
 from ..pathway.model import Basis, Citation, Fact, Sector
 
 
@@ -21,7 +21,9 @@ class State(str, Enum):
     `done`: recorded, and every precondition and constraint holds.
     `eligible`: not recorded, and every precondition holds: it can be taken now.
     `blocked`: not recorded, and a precondition fails.
-    `violated`: recorded while a precondition fails, or done against a constraint.
+    `violated`: recorded while a precondition fails, or done against a constraint or
+    without a required attribute;
+    for a goal (derived), reached through a step that is violated.
     """
 
     DONE = "done"
@@ -61,6 +63,8 @@ class Transition(Result):
     id: str
     before: str
     after: str
+    derived: bool = False
+    """A goal: reached or not as its preconditions hold, never recorded."""
 
 
 class Blocker(Result):
@@ -68,11 +72,18 @@ class Blocker(Result):
 
     id: str
     kind: str
-    """`step`, `condition`, `goal`, or `constraint`."""
+    """`step`, `condition`, `goal`, `constraint`, `attribute` (a required one not given), or for a
+    group `any-of` / `at-least`;
+    for a goal that is reached, `violated-step`: a violated step it stands on."""
     title: str
     basis: Basis
     citation: Citation
     detail: str | None = None
+    needs: tuple[str, ...] = ()
+    """For a group: its members, of which `at_least` must hold."""
+    at_least: int = 1
+    to_start: bool = False
+    """Needed to take the step, not to keep it done."""
 
 
 class StepStatus(Result):
@@ -98,19 +109,23 @@ class ConditionStatus(Result):
 
 
 class Conclusions(Result):
-    """Every step's state, every condition, and the goal, under one mode."""
+    """Every step's state, every condition, and each goal, under one mode."""
 
     pathway: str
     mode: Mode
     steps: tuple[StepStatus, ...]
     conditions: tuple[ConditionStatus, ...]
-    goal: StepStatus | None
+    goals: tuple[StepStatus, ...] = ()
+    """Each goal, in the rule set's order."""
+
+    @property
+    def goal(self) -> StepStatus | None:
+        """The only goal; None when there is none, or several (then see `goals`)."""
+        return self.goals[0] if len(self.goals) == 1 else None
 
     def step(self, id_: str) -> StepStatus:
-        """The status of step `id_` (the goal included)."""
-        if self.goal is not None and self.goal.id == id_:
-            return self.goal
-        for status in self.steps:
+        """The status of step `id_` (goals included)."""
+        for status in (*self.goals, *self.steps):
             if status.id == id_:
                 return status
         raise KeyError(id_)
@@ -121,39 +136,123 @@ class Conclusions(Result):
 
 
 def conclude(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact]) -> Conclusions:
-    """Classify every step of `pathway` from `evaluation`."""
-    statuses = [step_status(pathway, mode, evaluation, facts, step) for step in pathway.steps]
-    goal = next((s for s in statuses if s.kind == Kind.GOAL.value), None)
+    """Classify every step of `pathway` from `evaluation` (goals after the steps they stand on)."""
+    known = {step: step_status(pathway, mode, evaluation, facts, step)
+             for step, rule in pathway.steps.items() if not rule.derived}
+    for step in pathway.goals:
+        if step not in known:
+            known[step] = step_status(pathway, mode, evaluation, facts, step, known)
+    statuses = [known[step] for step in pathway.steps]
     conditions = tuple(
         ConditionStatus(id=c, title=rule.title, holds=c in evaluation.holds, fact=facts.get(c))
         for c, rule in pathway.conditions.items())
-    return Conclusions(pathway=pathway.id, mode=mode, steps=tuple(s for s in statuses if s is not goal),
-                       conditions=conditions, goal=goal)
+    return Conclusions(pathway=pathway.id, mode=mode, steps=tuple(s for s in statuses if s.kind != Kind.GOAL.value),
+                       conditions=conditions, goals=tuple(s for s in statuses if s.kind == Kind.GOAL.value))
+
+
+def blocker_of(pathway: Pathway, requirement: Requirement) -> Blocker:
+    """An unmet precondition as a blocker: the need itself, or a group with its members."""
+    if not requirement.grouped:
+        return Blocker(id=requirement.need, kind=requirement.kind.value, title=pathway.title_of(requirement.need),
+                       basis=requirement.basis, citation=requirement.citation, to_start=requirement.to_start)
+    return Blocker(id=requirement.id, kind=requirement.kind.value,
+                   title=" / ".join(pathway.title_of(n) for n in requirement.needs), basis=requirement.basis,
+                   citation=requirement.citation, needs=requirement.needs, at_least=requirement.at_least,
+                   to_start=requirement.to_start)
+
+
+FACT_KINDS = frozenset({"attribute", "constraint"})
+"""Kinds of blocker about how a step was recorded (its fact's attributes), not about what it needs first."""
+
+
+def fact_blockers(rule: StepRule, fact: Fact, evaluation: Evaluation) -> list[Blocker]:
+    """What a recorded step's fact breaks: each required attribute it lacks (kind `attribute`, citing
+    the declaration, or the step where the declaration cites nothing), each constraint its value fails."""
+    blockers = [Blocker(id=f"{rule.id}.{a.name}", kind="attribute", title=f"{a.name} is required", basis=Basis.STATED,
+                        citation=a.citation or rule.citation, detail=f"no {a.name} is given")
+                for a in rule.attributes if a.required and a.name not in fact.attributes]
+    for constraint in rule.constraints:
+        value = fact.attributes.get(constraint.attribute)
+        if value is not None and (rule.id, constraint.attribute, constraint.key(value)) in evaluation.breaches:
+            blockers.append(Blocker(
+                id=f"{rule.id}.{constraint.attribute}", kind="constraint", title=constraint_title(constraint),
+                basis=constraint.basis, citation=constraint.citation, detail=f"{constraint.attribute} is '{value}'"))
+    return blockers
+
+
+def constraint_title(constraint: ConstraintRule) -> str:
+    """What a constraint asks, in a few words: "location must be Alder or Birchmoor", "tankers must be from 2 to 6"."""
+    name, low, high = constraint.attribute, constraint.minimum, constraint.maximum
+    if not constraint.bounded:
+        return f"{name} must be {' or '.join(constraint.allowed)}"
+    if low is not None and high is not None:
+        return f"{name} must be from {low} to {high}"
+    return f"{name} must be at least {low}" if low is not None else f"{name} must be at most {high}"
 
 
 def step_status(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
-                step: str) -> StepStatus:
-    """The state of one step and exactly what blocks or violates it."""
+                step: str, known: dict[str, StepStatus] | None = None) -> StepStatus:
+    """The state of one step and exactly what blocks or violates it.
+
+    For a goal that is reached, `evaluation` must cover every step of its
+    `closure` (the whole evaluation does); `known` holds statuses already
+    computed, and receives those computed on the way.
+    """
     rule = pathway.steps[step]
     missing = evaluation.unmet.get(step, frozenset())
-    blockers = [
-        Blocker(id=r.need, kind=r.kind.value, title=pathway.title_of(r.need), basis=r.basis, citation=r.citation)
-        for r in pathway.preconditions(step, mode) if r.need in missing]
     fact = facts.get(step)
+    blockers = [blocker_of(pathway, r) for r in pathway.preconditions(step, mode)
+                if r.id in missing and not (r.to_start and fact is not None)]  # needed to start, not to stay
     if fact is not None:
-        for constraint in rule.constraints:
-            value = fact.attributes.get(constraint.attribute)
-            if value is not None and (step, constraint.attribute, value.casefold()) in evaluation.breaches:
-                blockers.append(Blocker(
-                    id=f"{step}.{constraint.attribute}", kind="constraint",
-                    title=f"{constraint.attribute} must be {' or '.join(constraint.allowed)}",
-                    basis=constraint.basis, citation=constraint.citation,
-                    detail=f"{constraint.attribute} is '{value}'"))
+        blockers += fact_blockers(rule, fact, evaluation)
     if rule.derived:
         state = State.DONE if step in evaluation.holds else State.BLOCKED
+        if state is State.DONE:
+            blockers += violated_below(pathway, mode, evaluation, facts, step, {} if known is None else known)
+            state = State.VIOLATED if blockers else State.DONE
     elif fact is not None:
         state = State.VIOLATED if blockers else State.DONE
     else:
         state = State.BLOCKED if blockers else State.ELIGIBLE
     return StepStatus(id=step, title=rule.title, kind=rule.kind.value, sector=rule.sector,
                       sequence=rule.sequence, state=state, blockers=tuple(blockers), fact=fact)
+
+
+def violated_below(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact], step: str,
+                   known: dict[str, StepStatus]) -> list[Blocker]:
+    """The violated steps a reached goal stands on, in the rule set's order.
+
+    Those are the steps, in the closure of what it needs (its preconditions,
+    transitively, through those that hold), that are violated: a goal reached
+    through them is reached, but not as the rules allow.  Each is named with
+    the precondition that leads to it and, as `detail`, what it breaks.
+    Without recursion (a closure may be 10,000 steps deep).
+    """
+    found: dict[str, Blocker] = {}
+    seen, stack = {step}, [step]
+    while stack:
+        for requirement in pathway.preconditions(stack.pop(), mode):
+            for need in requirement.needs:
+                if need in seen or need not in pathway.steps or need not in evaluation.holds:
+                    continue
+                seen.add(need)
+                stack.append(need)
+                status = known.get(need) or step_status(pathway, mode, evaluation, facts, need, known)
+                known[need] = status
+                if status.state is State.VIOLATED:
+                    found[need] = Blocker(id=need, kind="violated-step", title=status.title, basis=requirement.basis,
+                                          citation=requirement.citation,
+                                          detail=", ".join(b.id for b in status.blockers))
+    return sorted(found.values(), key=lambda b: pathway.order_key(b.id)[1])
+
+
+def closure(pathway: Pathway, mode: Mode, step: str) -> set[str]:
+    """`step` and every step it needs, transitively, whether it holds or not: what a goal's status reads."""
+    found, stack = {step}, [step]
+    while stack:
+        for requirement in pathway.preconditions(stack.pop(), mode):
+            for need in requirement.needs:
+                if need not in found and need in pathway.steps:
+                    found.add(need)
+                    stack.append(need)
+    return found

@@ -12,6 +12,15 @@ per step (durable's C core loops forever past 512 sibling rules):
     attr(step, name, value) and allows(...)      -> no breach
     constrained(step, name) and no attr(step, name, _) -> no breach
 
+Attribute values enter as their key (`ConstraintRule.key`: folded text, a
+number's shortest form, an ISO date), so one join compares them.  A
+constraint's `allowed` values are asserted as `allows` facts with the rules.
+A `min`/`max` constraint has no list to assert, and durable compares two
+facts' numbers as doubles where the reference compares exact decimals and
+dates; so for it the adapter asserts the verdict of `ConstraintRule.accepts`
+(the one definition of an acceptable value) as an `allows` fact beside the
+`attr` fact it judges, and the generic rules stay as they are.
+
 Actions report into a per-session mirror, which is what `evaluation()` reads;
 the rules, their actions and the mirror are plain Python, in
 `perimeter.backends.durable_session`.
@@ -45,6 +54,7 @@ from ..backends.durable_session import (
 from ..backends.protocol import Evaluation, Journal
 from ..errors import EvaluationError
 from ..pathway.compiled import Mode, Pathway
+from ..pathway.values import fold
 from ..pathway.model import Fact
 
 
@@ -254,13 +264,14 @@ class DurableEvaluator:
         """Rules after facts: fewer negations fire, then retract, on the way in."""
         for requirement in self.pathway.requirements(self.mode):
             derived = self.pathway.steps[requirement.step].derived
-            self._send("assert", self._fact("requires", (requirement.step, requirement.need),
-                                            step=requirement.step, need=requirement.need, derived=int(derived)))
+            group, k, n = requirement.id, requirement.at_least, len(requirement.needs)
+            for need in requirement.needs:  # one fact per member: durable joins each with holds(need)
+                self._send("assert", self._fact("requires", (requirement.step, group, need), step=requirement.step,
+                                                need=need, group=group, k=k, n=n, derived=int(derived)))
         for step, rule in self.pathway.steps.items():
             for constraint in rule.constraints:
                 # Allowed values first, so no breach fires and is withdrawn on the way in.
-                for value in constraint.allowed:
-                    folded = value.casefold()
+                for folded in dict.fromkeys(constraint.key(v) for v in constraint.allowed):  # "4" and "4.0": one
                     self._send("assert", self._fact("allows", (step, constraint.attribute, folded),
                                                     step=step, attr=constraint.attribute, value=folded))
                 self._send("assert", self._fact("constrained", (step, constraint.attribute),
@@ -274,8 +285,13 @@ class DurableEvaluator:
 
     def _fact_messages(self, fact: Fact) -> list[dict[str, Any]]:
         messages = [self._fact("holds", (fact.id,), subject=fact.id)]
+        rule = self.pathway.steps.get(fact.id)
         for name, value in sorted(fact.attributes.items()):
-            folded = value.casefold()
+            constraint = rule.constraint_on(name) if rule is not None else None
+            folded = constraint.key(value) if constraint is not None else fold(value)
+            if constraint is not None and constraint.bounded and constraint.accepts(value):
+                # min/max: the verdict as data, asserted before the value so no breach fires on the way in.
+                messages.append(self._fact("allows", (fact.id, name, folded), step=fact.id, attr=name, value=folded))
             messages.append(self._fact("attr", (fact.id, name, folded), step=fact.id, name=name, value=folded))
         return messages
 

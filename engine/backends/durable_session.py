@@ -49,6 +49,9 @@ class Mirror:
     def __init__(self, sid: str):
         self.sid = sid
         self.unmet: dict[str, set[str]] = defaultdict(set)
+        """Each step's unmet preconditions, by requirement id."""
+        self.missing: dict[tuple[str, str], set[str]] = defaultdict(set)
+        """Each (step, requirement) group's members that do not hold."""
         self.derived_holds: set[str] = set()
         self.breaches: set[tuple[str, str, str]] = set()
         self.ids: dict[FactKey, str] = {}
@@ -99,9 +102,9 @@ def _base36(number: int) -> str:
 # Actions receive the matched facts by alias (`frames`), the session's mirror,
 # and the ruleset, through which derived facts are asserted and retracted.
 
-def _unmet_fact(mirror: Mirror, step: str, need: str) -> dict[str, Any]:
-    return {"t": "unmet", "step": step, "need": need, "sid": mirror.sid,
-            "id": mirror.fact_id(("unmet", step, need))}
+def _unmet_fact(mirror: Mirror, step: str, group: str) -> dict[str, Any]:
+    return {"t": "unmet", "step": step, "need": group, "sid": mirror.sid,
+            "id": mirror.fact_id(("unmet", step, group))}
 
 
 def _derived_holds_fact(mirror: Mirror, step: str) -> dict[str, Any]:
@@ -124,17 +127,32 @@ def _withdraw(ruleset: Ruleset, mirror: Mirror, fact: dict[str, Any]) -> None:
 def _on_unmet(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
     r = frames["r"]
     mirror.note(r["step"])
-    mirror.unmet[r["step"]].add(r["need"])
-    if r["derived"]:
-        _derive(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
+    mirror.missing[(r["step"], r["group"])].add(r["need"])
+    _regroup(r, mirror, ruleset)
 
 
 def _on_met(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
     r = frames["r"]
     mirror.note(r["step"])
-    mirror.unmet[r["step"]].discard(r["need"])
-    if r["derived"]:
-        _withdraw(ruleset, mirror, _unmet_fact(mirror, r["step"], r["need"]))
+    mirror.missing[(r["step"], r["group"])].discard(r["need"])
+    _regroup(r, mirror, ruleset)
+
+
+def _regroup(r: dict[str, Any], mirror: Mirror, ruleset: Ruleset) -> None:
+    """A requirement is unmet while fewer than `k` of its `n` members hold.
+
+    Members count as holding until durable reports them unmet; the rules are
+    loaded after the facts, so every member has reported before a step is read.
+    """
+    step, group = r["step"], r["group"]
+    if r["n"] - len(mirror.missing[(step, group)]) < r["k"]:
+        mirror.unmet[step].add(group)
+        if r["derived"]:
+            _derive(ruleset, mirror, _unmet_fact(mirror, step, group))
+    else:
+        mirror.unmet[step].discard(group)
+        if r["derived"]:
+            _withdraw(ruleset, mirror, _unmet_fact(mirror, step, group))
 
 
 def _on_derive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:

@@ -9,7 +9,7 @@ Two evaluators implement `Evaluator`: the durable-rules adapter
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -49,6 +49,20 @@ class Before(NamedTuple):
 
 Journal = dict[str, Before]
 """The steps a change touched, each as it stood before the change."""
+
+
+def rewound(now: Evaluation, journal: Journal, facts_now: Collection[str], facts_before: Collection[str]) -> Evaluation:
+    """The whole evaluation as it stood before a change: the journal's steps as they were, the rest as they are.
+
+    `now` is the whole evaluation after the change; `facts_now` and
+    `facts_before` the ids held as facts after and before it.
+    """
+    derived = {s for s in now.holds if s not in facts_now and s not in journal}
+    derived |= {s for s, before in journal.items() if before.derived}
+    unmet = {**now.unmet, **{s: before.unmet for s, before in journal.items()}}
+    breaches = frozenset(b for b in now.breaches if b[0] not in journal).union(
+        *(before.breaches for before in journal.values()))
+    return Evaluation(frozenset(facts_before) | frozenset(derived), unmet, breaches)
 
 
 class Evaluator(Protocol):

@@ -58,7 +58,8 @@ class ReferenceEvaluator:
             # steps are rare, so depth stays small.
             if step not in derived:
                 derived[step] = all(
-                    need_holds(r.need) for r in self.pathway.preconditions(step, self.mode))
+                    sum(1 for n in r.needs if need_holds(n)) >= r.at_least
+                    for r in self.pathway.preconditions(step, self.mode))
             return derived[step]
 
         def need_holds(need: str) -> bool:
@@ -70,11 +71,11 @@ class ReferenceEvaluator:
         holds |= {s for s, rule in self.pathway.steps.items() if rule.derived and derived_holds(s)}
         unmet = {}
         for step in self.pathway.steps:
-            missing = frozenset(r.need for r in self.pathway.preconditions(step, self.mode) if r.need not in holds)
+            missing = frozenset(r.id for r in self.pathway.preconditions(step, self.mode) if not r.met_by(holds))
             if missing:
                 unmet[step] = missing
         breaches = frozenset(
-            (fact.id, c.attribute, fact.attributes[c.attribute].casefold())
+            (fact.id, c.attribute, c.key(fact.attributes[c.attribute]))
             for fact in self.facts.values() if fact.id in self.pathway.steps
             for c in self.pathway.steps[fact.id].constraints
             if c.attribute in fact.attributes and not c.accepts(fact.attributes[c.attribute]))

@@ -4,9 +4,10 @@ Errors are what stops a rule set from loading (parse, schema, duplicate id,
 unknown reference, cycle), and texts holding control or bidi characters (a
 title that would drive a terminal; found by `perimeter.files.sanitise`).
 Warnings are what an author probably did not mean: a condition the pathway
-needs that the baseline lacks and no step provides, steps and conditions the
-goal never needs, and implied preconditions that run against the paper's own
-sequence numbers.
+needs that the baseline lacks and no step provides, steps and conditions no
+goal needs, implied preconditions that run against the paper's own sequence
+numbers, ids written in another case than where they are defined, and a step
+with a sector but no lane where the rule set declares its lanes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..errors import Diagnostic, PerimeterError, Severity
 from ..files.read import Document, gc_paused, read_document, validate
 from ..files.sanitise import unsafe_text_findings
 from ..files.sources import yaml_files
+from ..pathway.charts import case_warning, resolve_id
 from ..pathway.compile import compile_pathway
 from ..pathway.compiled import Location, Pathway
 from ..pathway.facts import load_baseline
@@ -66,8 +68,9 @@ def _check(rule_paths: Iterable[str | Path] | None, fact_paths: Iterable[str | P
                 unsafe += unsafe_text_findings(rule_file, document.source)
     if findings:
         return _sorted(findings + unsafe)
+    noted: list[Diagnostic] = []  # what compiles but was probably not meant: ids in another case, ...
     try:
-        pathway = compile_pathway([(rule_file, document.source) for rule_file, document in parsed])
+        pathway = compile_pathway([(rule_file, document.source) for rule_file, document in parsed], warnings=noted)
     except PerimeterError as error:
         return _sorted(unsafe + _as_diagnostics(error, parsed[0][1].source.file if parsed else "<rules>"))
     baseline: set[str] = set()
@@ -79,7 +82,8 @@ def _check(rule_paths: Iterable[str | Path] | None, fact_paths: Iterable[str | P
             findings.extend(_as_diagnostics(error, str(path)))
         else:
             unsafe += _unsafe_facts(path)
-    findings += unsafe + _warnings(pathway, baseline)
+            noted += _written_case(pathway, path)
+    findings += unsafe + noted + _warnings(pathway, baseline)
     return _sorted(findings)
 
 
@@ -92,6 +96,24 @@ def _unsafe_facts(path: Path) -> list[Diagnostic]:
     """Control and bidi characters in a fact file that loaded (sources, notes, quotes, attribute values)."""
     document = read_document(path)
     return unsafe_text_findings(validate(FactFile, document), document.source)
+
+
+def _written_case(pathway: Pathway, path: Path) -> list[Diagnostic]:
+    """Ids in a fact file that loaded, written in another case than the rules define them (accepted)."""
+    document = read_document(path)
+    fact_file, source = validate(FactFile, document), document.source
+    found = []
+    for i, fact in enumerate(fact_file.facts):
+        canonical = pathway.canonical(fact.id)
+        if canonical is not None and canonical != fact.id:
+            found.append(case_warning(source, ("facts", i, "id"), fact.id, canonical))
+    if pathway.spectrum is not None:
+        known = {"relationship": list(pathway.spectrum.relationships),
+                 "level": [level.id for level in pathway.spectrum.levels]}
+        for i, measure in enumerate(fact_file.measures):
+            for field, ids in known.items():
+                resolve_id(getattr(measure, field), ids, source, ("measures", i, field), found)
+    return found
 
 
 def _files(paths: Iterable[str | Path] | None, kind: str, findings: list[Diagnostic]) -> list[Path]:
@@ -130,6 +152,8 @@ def _missing_conditions(pathway: Pathway, baseline: set[str]) -> list[Diagnostic
     """Conditions steps need that the baseline lacks: no step reaches past them from the baseline."""
     needers: dict[str, list[str]] = {}
     for requirement in pathway.requirements():
+        if requirement.grouped:
+            continue  # an alternative may be met another way
         if requirement.need in pathway.conditions and requirement.need not in baseline:
             needers.setdefault(requirement.need, []).append(requirement.step)
     findings = []
@@ -146,15 +170,16 @@ def _missing_conditions(pathway: Pathway, baseline: set[str]) -> list[Diagnostic
 
 
 def _not_needed(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
-    """Steps the goal never needs, and conditions neither needed nor recorded as context."""
-    if pathway.goal is None:
+    """Steps no goal needs, and conditions neither needed nor recorded as context."""
+    if not pathway.goals:
         return []
-    needed = _ancestors(pathway, pathway.goal)
+    needed = set().union(*(_ancestors(pathway, goal) for goal in pathway.goals))
+    never = "the goal never needs" if pathway.goal else "no goal needs"
     findings = [
-        _warning(rule.location, codes.NOT_NEEDED, f"the goal never needs step {step}",
-                 f"make something on the way to {pathway.goal} require it, or remove it")
-        for step, rule in pathway.steps.items() if step != pathway.goal and step not in needed]
-    required = {r.need for r in pathway.requirements()}
+        _warning(rule.location, codes.NOT_NEEDED, f"{never} step {step}",
+                 f"make something on the way to {' or '.join(pathway.goals)} require it, or remove it")
+        for step, rule in pathway.steps.items() if step not in pathway.goals and step not in needed]
+    required = {n for r in pathway.requirements() for n in r.needs}
     findings += [
         _warning(rule.location, codes.NOT_NEEDED, f"no step needs condition {condition}",
                  "require it from a step, record it in a fact file as context, or remove it")
@@ -168,8 +193,8 @@ def _against_sequence(pathway: Pathway) -> list[Diagnostic]:
     findings = []
     for requirement in pathway.requirements():
         step, need = pathway.steps[requirement.step], pathway.steps.get(requirement.need)
-        if (requirement.basis.value == "implied" and need is not None and not step.derived
-                and need.sector == step.sector and need.sequence > step.sequence):
+        if (requirement.basis.value == "implied" and need is not None and not step.derived and not requirement.grouped
+                and need.lane == step.lane and need.sequence > step.sequence):
             findings.append(_warning(
                 requirement.location, codes.AGAINST_SEQUENCE,
                 f"{step.id} (number {step.sequence}) is read to need {need.id} (number {need.sequence}), "
@@ -188,9 +213,10 @@ def _ancestors(pathway: Pathway, target: str) -> set[str]:
     while stack:
         current = stack.pop()
         for requirement in pathway.steps[current].preconditions if current in pathway.steps else ():
-            if requirement.need not in found:
-                found.add(requirement.need)
-                stack.append(requirement.need)
+            for need in requirement.needs:
+                if need not in found:
+                    found.add(need)
+                    stack.append(need)
     return found
 
 
@@ -198,7 +224,8 @@ def _dependants(pathway: Pathway, roots: set[str]) -> set[str]:
     """`roots` and every step that needs one of them, directly or not."""
     needed_by: dict[str, list[str]] = {}
     for requirement in pathway.requirements():
-        needed_by.setdefault(requirement.need, []).append(requirement.step)
+        for need in requirement.needs:
+            needed_by.setdefault(need, []).append(requirement.step)
     found, stack = set(roots), list(roots)
     while stack:
         for dependant in needed_by.get(stack.pop(), []):

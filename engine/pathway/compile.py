@@ -8,7 +8,7 @@ and line.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar, Union
@@ -18,9 +18,10 @@ from ..errors import CompileError, Diagnostic
 from ..files.sanitise import unsafe_text_findings
 from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
+from ..pathway.attributes import attribute_rules, check_attributes, constraint_rules
+from ..pathway.charts import case_warning, check_lanes, check_spectrum
 from ..pathway.compiled import (
     ConditionRule,
-    ConstraintRule,
     Involvement,
     Kind,
     Location,
@@ -31,12 +32,9 @@ from ..pathway.compiled import (
 )
 from ..pathway.model import (
     Condition,
-    Effect,
     Goal,
-    Level,
     PathwayInfo,
     Precondition,
-    Relationship,
     RuleFile,
     Step,
 )
@@ -50,7 +48,6 @@ RuleFiles = Sequence[tuple[RuleFile, SourceMap]]
 
 # Union, not `|`: these are evaluated at import, where Python 3.10 is still supported.
 _Node = TypeVar("_Node", bound=Union[Step, Goal, Condition], covariant=True)
-_Named = TypeVar("_Named", Level, Relationship)
 
 
 @dataclass(frozen=True)
@@ -67,9 +64,9 @@ class _Entry(Generic[_Node]):
 
 
 _Needing = _Entry[Union[Step, Goal]]
-"""An entry with preconditions: a step or the goal."""
+"""An entry with preconditions: a step or a goal."""
 _AnyEntry = _Entry[Union[Step, Goal, Condition]]
-"""Any entry: a step, the goal or a condition."""
+"""Any entry: a step, a goal or a condition."""
 
 
 def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Pathway:
@@ -83,27 +80,39 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
         return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
 
 
-def compile_pathway(files: RuleFiles) -> Pathway:
-    """Check `files` as one rule set and build its graph, or raise CompileError."""
+def compile_pathway(files: RuleFiles, *, warnings: list[Diagnostic] | None = None) -> Pathway:
+    """Check `files` as one rule set and build its graph, or raise CompileError.
+
+    `warnings`, when given, receives what compiles but was probably not meant
+    (`perimeter check` reports it): a reference written in another case than
+    the id it names, a step with a sector but no lane among declared lanes.
+    """
     _check_size(files)
     # Text that would move a terminal's cursor or reverse its reading order is refused outright.
     diagnostics: list[Diagnostic] = [d for rule_file, source in files for d in unsafe_text_findings(rule_file, source)]
-    steps, conditions, goal = _collect(files, diagnostics)
-    needing: list[_Needing] = [*steps, *([goal] if goal else [])]
+    noted: list[Diagnostic] = []
+    steps, conditions, goals = _collect(files)
+    needing: list[_Needing] = [*steps, *goals]
     index = _unique_ids([*conditions, *needing], diagnostics)
     info = _pathway_info(files, diagnostics)
-    _resolve_references(needing, index, diagnostics)
+    _resolve_references(needing, index, diagnostics, noted)
     _unique_within_steps(needing, diagnostics)
+    attributed: list[_Entry[Step | Condition]] = [*conditions, *steps]
+    for entry in attributed:  # declared attributes and constraints: perimeter.pathway.attributes
+        check_attributes(entry.node, entry.source, entry.path, diagnostics)
     if not steps and not diagnostics:
         source = files[0][1] if files else SourceMap("<rules>", {})
         diagnostics.append(source.diagnostic((), codes.NO_STEPS, "the rule set has no steps", "add a `steps:` list"))
-    spectrum = _check_spectrum(files, {e.node.id for e in steps}, diagnostics)
+    lanes, lane_of = check_lanes(files, diagnostics, noted)
+    spectrum = check_spectrum(files, {e.node.id for e in steps}, diagnostics, noted)
     # Unresolved references are skipped by the search, so cycles are found alongside them.
     _find_cycles(needing, diagnostics)
+    if warnings is not None:
+        warnings += noted
     if diagnostics:
         count = len(diagnostics)
         raise CompileError(f"{count} problem{'s' if count > 1 else ''} in the rule set", diagnostics=diagnostics)
-    return _build(info, files, steps, conditions, goal, index, spectrum)
+    return _build(info, files, steps, conditions, goals, index, spectrum, lanes, lane_of)
 
 
 def _check_size(files: RuleFiles) -> None:
@@ -121,25 +130,20 @@ def _check_size(files: RuleFiles) -> None:
         seen += len(rule_file.steps)
 
 
-def _collect(files: RuleFiles, diagnostics: list[Diagnostic]
-             ) -> tuple[list[_Entry[Step]], list[_Entry[Condition]], _Entry[Goal] | None]:
+def _collect(files: RuleFiles) -> tuple[list[_Entry[Step]], list[_Entry[Condition]], list[_Entry[Goal]]]:
+    """Every step, condition and goal (`goal:` first, then `goals:`), in file order."""
     steps: list[_Entry[Step]] = []
     conditions: list[_Entry[Condition]] = []
-    goal: _Entry[Goal] | None = None
+    goals: list[_Entry[Goal]] = []
     for rule_file, source in files:
         for i, condition in enumerate(rule_file.conditions):
             conditions.append(_Entry(condition, source, ("conditions", i)))
         for i, step in enumerate(rule_file.steps):
             steps.append(_Entry(step, source, ("steps", i)))
         if rule_file.goal is not None:
-            entry = _Entry(rule_file.goal, source, ("goal",))
-            if goal is not None:
-                diagnostics.append(source.diagnostic(
-                    ("goal",), codes.DUPLICATE_GOAL, "a second goal",
-                    f"a rule set has one goal; the first is at {goal.location()}"))
-            else:
-                goal = entry
-    return steps, conditions, goal
+            goals.append(_Entry(rule_file.goal, source, ("goal",)))
+        goals += [_Entry(goal, source, ("goals", i)) for i, goal in enumerate(rule_file.goals)]
+    return steps, conditions, goals
 
 
 def _pathway_info(files: RuleFiles, diagnostics: list[Diagnostic]) -> PathwayInfo | None:
@@ -156,12 +160,18 @@ def _unique_ids(entries: list[_AnyEntry], diagnostics: list[Diagnostic]) -> dict
 
     Entries are taken in file and line order, so the one reported as the
     duplicate is the later one even when a file lists steps before conditions.
+    Two goals with one id (both `goal` by default) are a duplicate goal.
     """
     index: dict[str, _AnyEntry] = {}
     for entry in sorted(entries, key=lambda e: (e.source.file, e.source.where(e.path))):
         key = entry.node.id.casefold()
         if key in index:
             first = index[key]
+            if isinstance(first.node, Goal) and isinstance(entry.node, Goal):
+                diagnostics.append(entry.source.diagnostic(
+                    entry.path + ("id",), codes.DUPLICATE_GOAL, f"a second goal with the id '{entry.node.id}'",
+                    f"the first is at {first.location('id')}; give each goal an `id:` of its own"))
+                continue
             diagnostics.append(entry.source.diagnostic(
                 entry.path + ("id",), codes.DUPLICATE_ID, f"duplicate id '{entry.node.id}'",
                 f"first defined at {first.location('id')}; rename one"))
@@ -170,45 +180,76 @@ def _unique_ids(entries: list[_AnyEntry], diagnostics: list[Diagnostic]) -> dict
     return index
 
 
-def _resolve_references(entries: list[_Needing], index: dict[str, _AnyEntry], diagnostics: list[Diagnostic]) -> None:
+def _need_paths(pre: Precondition) -> list[tuple[str | int, ...]]:
+    """Where each id of a precondition is written, relative to the precondition."""
+    if pre.requires is not None:
+        return [("requires",)]
+    field = "any_of" if pre.any_of is not None else "of"
+    return [(field, j) for j in range(len(pre.needs))]
+
+
+def _resolve_references(entries: list[_Needing], index: dict[str, _AnyEntry], diagnostics: list[Diagnostic],
+                        warnings: list[Diagnostic]) -> None:
+    """Every id a precondition names must be defined; written in another case, it is a warning."""
     known = [e.node.id for e in index.values()]
     for entry in entries:
         for i, pre in enumerate(entry.node.preconditions):
-            target = index.get(pre.requires.casefold())
-            path = entry.path + ("preconditions", i, "requires")
-            if target is None:
-                matches = close_matches(pre.requires, known)
-                diagnostics.append(entry.source.diagnostic(
-                    path, codes.UNKNOWN_REFERENCE,
-                    f"{entry.node.id} requires '{pre.requires}', which is no step or condition",
-                    did_you_mean(matches) or "define it, or fix the id", matches))
-            elif target.node.id != pre.requires:
-                diagnostics.append(entry.source.diagnostic(
-                    path, codes.ID_CASE, f"'{pre.requires}' is written '{target.node.id}' where it is defined",
-                    f"write '{target.node.id}'"))
+            for need, where in zip(pre.needs, _need_paths(pre)):
+                target = index.get(need.casefold())
+                path = entry.path + ("preconditions", i, *where)
+                if target is None:
+                    matches = close_matches(need, known)
+                    diagnostics.append(entry.source.diagnostic(
+                        path, codes.UNKNOWN_REFERENCE,
+                        f"{entry.node.id} requires '{need}', which is no step or condition",
+                        did_you_mean(matches) or "define it, or fix the id", matches))
+                elif target.node.id != need:
+                    warnings.append(case_warning(entry.source, path, need, target.node.id))
 
 
 def _unique_within_steps(entries: list[_Needing], diagnostics: list[Diagnostic]) -> None:
     for entry in entries:
-        seen: set[str] = set()
+        seen: set[tuple[str, ...]] = set()
         for i, pre in enumerate(entry.node.preconditions):
-            if pre.requires.casefold() in seen:
+            _check_shape(entry, i, pre, diagnostics)
+            key = (str(pre.count), *sorted(n.casefold() for n in pre.needs))
+            if key in seen:
+                listed = f"'{pre.requires}'" if pre.requires else "[" + ", ".join(pre.needs) + "]"
                 diagnostics.append(entry.source.diagnostic(
                     entry.path + ("preconditions", i), codes.DUPLICATE_PRECONDITION,
-                    f"{entry.node.id} lists '{pre.requires}' twice", "keep one"))
-            seen.add(pre.requires.casefold())
-        attributes: set[str] = set()
-        for i, constraint in enumerate(entry.node.constraints if isinstance(entry.node, Step) else []):
-            if constraint.attribute in attributes:
-                diagnostics.append(entry.source.diagnostic(
-                    entry.path + ("constraints", i), codes.DUPLICATE_CONSTRAINT,
-                    f"{entry.node.id} constrains '{constraint.attribute}' twice", "merge them"))
-            attributes.add(constraint.attribute)
+                    f"{entry.node.id} lists {listed} twice", "keep one"))
+            seen.add(key)
+
+
+def _check_shape(entry: _Needing, i: int, pre: Precondition, diagnostics: list[Diagnostic]) -> None:
+    """An alternative or a k of n names distinct ids, and asks for between 1 and all of them."""
+    path = entry.path + ("preconditions", i)
+    field = "any_of" if pre.any_of is not None else "of"
+    if pre.requires is None and not pre.needs:
+        diagnostics.append(entry.source.diagnostic(
+            path + (field,), codes.BAD_PRECONDITION, f"{entry.node.id}: `{field}` lists no id",
+            "name the steps or conditions it may be met by"))
+        return
+    folded = [n.casefold() for n in pre.needs]
+    for j, need in enumerate(pre.needs):
+        if folded.index(need.casefold()) < j:
+            diagnostics.append(entry.source.diagnostic(
+                path + (field, j), codes.BAD_PRECONDITION, f"{entry.node.id}: `{field}` names '{need}' twice",
+                "keep one"))
+    if pre.at_least is not None and not 1 <= pre.at_least <= len(pre.needs):
+        diagnostics.append(entry.source.diagnostic(
+            path + ("at_least",), codes.BAD_PRECONDITION,
+            f"{entry.node.id}: at_least {pre.at_least} of {len(pre.needs)}",
+            f"ask for 1 to {len(pre.needs)} of them"))
+    if pre.to_start and isinstance(entry.node, Goal):
+        diagnostics.append(entry.source.diagnostic(
+            path + ("to_start",), codes.BAD_PRECONDITION, f"{entry.node.id} is a goal: it is never taken, "
+            "so nothing is needed only to start it", "remove `to_start`"))
 
 
 def _find_cycles(entries: list[_Needing], diagnostics: list[Diagnostic]) -> None:
     """Depth-first search without recursion (pathways may be 10,000 steps deep)."""
-    needs = {e.node.id: [p.requires for p in e.node.preconditions] for e in entries}
+    needs = {e.node.id: [n for p in e.node.preconditions for n in p.needs] for e in entries}
     entry_of = {e.node.id: e for e in entries}
     WHITE, GREY, BLACK = 0, 1, 2
     colour = dict.fromkeys(needs, WHITE)
@@ -234,67 +275,15 @@ def _find_cycles(entries: list[_Needing], diagnostics: list[Diagnostic]) -> None
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
                     entry = entry_of[node]
-                    position = needs[node].index(child)
+                    position = next(i for i, p in enumerate(entry.node.preconditions) if child in p.needs)
                     diagnostics.append(entry.source.diagnostic(
-                        entry.path + ("preconditions", position, "requires"), codes.CYCLE,
+                        entry.path + ("preconditions", position), codes.CYCLE,
                         "precondition cycle: " + " -> ".join(cycle),
                         f"remove one of these preconditions; {node} cannot need {child}"))
             elif colour[child] == WHITE:
                 colour[child] = GREY
                 stack.append((child, iter(needs[child])))
                 trail.append(child)
-
-
-def _check_spectrum(files: RuleFiles, step_ids: set[str], diagnostics: list[Diagnostic]) -> SpectrumRules | None:
-    """One spectrum at most; unique level and relationship ids; effects that resolve."""
-    found = [(f.spectrum, source) for f, source in files if f.spectrum is not None]
-    for _, source in found[1:]:
-        diagnostics.append(source.diagnostic(("spectrum",), codes.DUPLICATE_SPECTRUM, "a second `spectrum:`",
-                                             f"keep one; the first is in {found[0][1].file}"))
-    if not found:
-        return None
-    spectrum, source = found[0]
-    before = len(diagnostics)
-    levels = _unique_named(spectrum.levels, ("spectrum", "levels"), "level", source, diagnostics)
-    relationships = _unique_named(spectrum.relationships, ("spectrum", "relationships"), "relationship",
-                                  source, diagnostics)
-    if spectrum.floor not in levels:
-        matches = close_matches(spectrum.floor, levels)
-        diagnostics.append(source.diagnostic(("spectrum", "floor"), codes.UNKNOWN_REFERENCE,
-                                             f"floor '{spectrum.floor}' is no level",
-                                             did_you_mean(matches) or "name a level id", matches))
-    for i, effect in enumerate(spectrum.effects):
-        _check_effect(effect, ("spectrum", "effects", i), {"step": step_ids, "relationship": relationships.keys(),
-                                                           "level": levels.keys()}, source, diagnostics)
-    if len(diagnostics) > before:
-        return None
-    return SpectrumRules(title=spectrum.title, citation=spectrum.citation, levels=tuple(spectrum.levels),
-                         floor=list(levels).index(spectrum.floor), relationships=dict(relationships),
-                         effects=tuple(spectrum.effects))
-
-
-def _check_effect(effect: Effect, path: tuple[str | int, ...], known: dict[str, Collection[str]], source: SourceMap,
-                  diagnostics: list[Diagnostic]) -> None:
-    """An effect's step, relationship and level must each name one the rule set defines."""
-    for field, ids in known.items():
-        value: str = getattr(effect, field)
-        if value not in ids:
-            matches = close_matches(value, ids)
-            diagnostics.append(source.diagnostic(
-                path + (field,), codes.UNKNOWN_REFERENCE, f"effect names unknown {field} '{value}'",
-                did_you_mean(matches) or f"name a {field} id", matches))
-
-
-def _unique_named(items: Sequence[_Named], path: tuple[str | int, ...], kind: str, source: SourceMap,
-                  diagnostics: list[Diagnostic]) -> dict[str, _Named]:
-    seen: dict[str, _Named] = {}
-    for i, item in enumerate(items):
-        if item.id in seen:
-            diagnostics.append(source.diagnostic(path + (i, "id"), codes.DUPLICATE_ID,
-                                                 f"duplicate {kind} id '{item.id}'", "rename one"))
-        else:
-            seen[item.id] = item
-    return seen
 
 
 def _fingerprint(files: RuleFiles) -> str:
@@ -306,13 +295,17 @@ def _fingerprint(files: RuleFiles) -> str:
 
 
 def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]],
-           conditions: list[_Entry[Condition]], goal: _Entry[Goal] | None, index: dict[str, _AnyEntry],
-           spectrum: SpectrumRules | None = None) -> Pathway:
+           conditions: list[_Entry[Condition]], goals: list[_Entry[Goal]], index: dict[str, _AnyEntry],
+           spectrum: SpectrumRules | None, lanes: dict[str, str], lane_of: dict[str, str | None]) -> Pathway:
     def requirement(entry: _Needing, i: int, pre: Precondition) -> Requirement:
-        target = index[pre.requires.casefold()].node
-        kind = Kind.GOAL if isinstance(target, Goal) else Kind.STEP if isinstance(target, Step) else Kind.CONDITION
-        return Requirement(entry.node.id, target.id, kind, pre.basis, pre.citation, pre.note,
-                           entry.location("preconditions", i))
+        targets = [index[n.casefold()].node for n in pre.needs]
+        if len(targets) > 1:
+            kind = Kind.ANY_OF if pre.count == 1 else Kind.AT_LEAST
+        else:
+            target = targets[0]
+            kind = Kind.GOAL if isinstance(target, Goal) else Kind.STEP if isinstance(target, Step) else Kind.CONDITION
+        return Requirement(entry.node.id, tuple(t.id for t in targets), pre.count, kind, pre.basis, pre.citation,
+                           pre.note, entry.location("preconditions", i), to_start=pre.to_start)
 
     def step_rule(entry: _Needing) -> StepRule:
         node = entry.node
@@ -323,25 +316,22 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
                 sequence=max((s.node.sequence for s in steps), default=0) + 1, aliases=tuple(node.aliases),
                 preconditions=preconditions, constraints=(), citation=node.citation, note=None,
                 location=entry.location())
-        constraints = tuple(
-            ConstraintRule(node.id, c.attribute, tuple(c.allowed), c.basis, c.citation, c.note,
-                           entry.location("constraints", i))
-            for i, c in enumerate(node.constraints))
+        attributes = attribute_rules(node, entry.location)
         return StepRule(
             id=node.id, kind=Kind.STEP, title=node.title, actors=tuple(node.actors), sector=node.sector,
             sequence=node.sequence, aliases=tuple(node.aliases), preconditions=preconditions,
-            constraints=constraints, citation=node.citation, note=node.note, location=entry.location())
+            constraints=constraint_rules(node, attributes, entry.location), citation=node.citation,
+            note=node.note, location=entry.location(), lane=lane_of.get(node.id), attributes=attributes)
 
     def condition_rule(entry: _Entry[Condition]) -> ConditionRule:
         node = entry.node
         return ConditionRule(
             id=node.id, title=node.title, description=node.description, aliases=tuple(node.aliases),
             involves=tuple(Involvement(i.text, i.citation) for i in node.involves),
-            citation=node.citation, location=entry.location())
+            citation=node.citation, location=entry.location(), attributes=attribute_rules(node, entry.location))
 
-    compiled_steps = {e.node.id: step_rule(e) for e in steps}
-    if goal is not None:
-        compiled_steps[goal.node.id] = step_rule(goal)
+    needing: list[_Needing] = [*steps, *goals]
+    compiled_steps = {e.node.id: step_rule(e) for e in needing}
     fingerprint = _fingerprint(files)
     return Pathway(
         # Without a `pathway:` header, the content names the rule set, so two
@@ -351,8 +341,9 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
         source=info.source if info else None,
         steps=compiled_steps,
         conditions={e.node.id: condition_rule(e) for e in conditions},
-        goal=goal.node.id if goal else None,
+        goals=tuple(e.node.id for e in goals),
         files=tuple(source.file for _, source in files),
         fingerprint=fingerprint,
         spectrum=spectrum,
+        lanes=lanes,
     )

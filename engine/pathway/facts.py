@@ -19,6 +19,7 @@ from .. import codes
 from ..errors import Diagnostic, FactError, LoadError, UnknownIdError
 from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
+from ..pathway import values
 from ..pathway.compiled import Pathway
 from ..pathway.model import IDENTIFIER_PATTERN, MAX_SOURCE, MAX_VALUE, Citation, Fact, FactFile, Measure
 from ..suggest import close_matches, did_you_mean
@@ -41,18 +42,22 @@ def make_fact(pathway: Pathway, text: str, attributes: Mapping[str, str] | None 
     """A fact about the id `text` names (any case), checked against `pathway`.
 
     Attribute names are identifiers (64 characters at most); values (256 at
-    most) and the source (1,000) are trimmed text that is not blank.  Anything
-    else is a `FactError` here, where it enters the library.
+    most) and the source (1,000) are trimmed text that is not blank.  Each
+    attribute must be one the step or condition declares (names match without
+    case, and are stored as declared), with a value of its declared type and
+    among its `allowed` values.  Anything else is a `FactError` here, where it
+    enters the library.
     """
     canonical = known_id(pathway, text)
     if not pathway.assertable(canonical):
         raise UnknownIdError(f"'{canonical}' is derived from its preconditions and cannot be asserted",
                              hint="assert the steps it needs instead")
     _check_attributes(canonical, attributes)
+    declared = _declared(pathway, canonical, attributes or {})
     if source is not None:
         _check_text(canonical, "its source", source, MAX_SOURCE)
     try:
-        return Fact(id=canonical, attributes=dict(attributes or {}), source=source, citation=citation)
+        return Fact(id=canonical, attributes=declared, source=source, citation=citation)
     except ValidationError as error:
         raise FactError(_fact_problem(canonical, error), hint=_FACT_HINT) from None
 
@@ -72,6 +77,48 @@ def _check_attributes(id_: str, attributes: object) -> None:
         if not isinstance(name, str) or IDENTIFIER.fullmatch(name) is None:
             raise FactError(f"fact '{id_}': '{name}' is not an attribute name", hint=_NAME_HINT)
         _check_text(id_, f"attribute '{name}'", value, MAX_VALUE)
+
+
+def _declared(pathway: Pathway, id_: str, attributes: Mapping[str, str]) -> dict[str, str]:
+    """`attributes` under their declared names, each value of its type and among its `allowed` ones.
+
+    Names match without case.  A step or condition that declares nothing
+    takes nothing (a step: nothing but what its constraints name).  A
+    condition lacking a required attribute is refused here; a step so
+    recorded is refused by the engine, or violated if forced.
+    """
+    node = pathway.steps[id_] if id_ in pathway.steps else pathway.conditions[id_]
+    rules = {a.name.casefold(): a for a in node.attributes}
+    names = ", ".join(a.name for a in node.attributes)
+    result: dict[str, str] = {}
+    for name, value in attributes.items():
+        rule = rules.get(name.casefold())
+        if rule is None and not rules:
+            raise FactError(f"fact '{id_}' takes no attributes, and '{name}' is given",
+                            hint=f"leave '{name}' out: the rules declare no attribute for {id_}")
+        if rule is None:
+            matches = close_matches(name, [a.name for a in node.attributes])
+            raise FactError(f"fact '{id_}': unknown attribute '{name}'", candidates=matches,
+                            hint=did_you_mean(matches) or f"{id_} takes {names}")
+        if rule.name in result:
+            raise FactError(f"fact '{id_}': attribute '{rule.name}' is given twice ('{name}')",
+                            hint="names match without case; give it once")
+        trouble = values.problem(rule.type, value)
+        if trouble:
+            raise FactError(f"fact '{id_}': attribute '{rule.name}': {trouble}",
+                            hint=f"write {values.EXPECTED[rule.type]}")
+        if not rule.admits(value):
+            matches = close_matches(value.strip(), rule.allowed)
+            raise FactError(f"fact '{id_}': attribute '{rule.name}' is '{value.strip()}', not one of "
+                            f"{', '.join(rule.allowed)}", candidates=matches, hint=did_you_mean(matches)
+                            or "give one of the values the rules allow it")
+        result[rule.name] = value
+    missing = [a for a in node.attributes if a.required and a.name not in result]
+    if missing and id_ in pathway.conditions:
+        cited = f" ({missing[0].citation.section}: \"{missing[0].citation.quote}\")" if missing[0].citation else ""
+        raise FactError(f"fact '{id_}': the attribute '{missing[0].name}' is required{cited}",
+                        hint=f"give {missing[0].name}=...")
+    return result
 
 
 def _check_text(id_: str, what: str, value: object, limit: int) -> None:
@@ -139,6 +186,10 @@ def _collect_facts(pathway: Pathway, fact_file: FactFile, source: SourceMap, fac
             diagnostics.append(source.diagnostic(("facts", i, "id"), codes.UNKNOWN_ID, error.message, error.hint,
                                                  error.problem.candidates))
             continue
+        except FactError as error:  # an attribute the rules do not declare, or a value not of its type
+            diagnostics.append(source.diagnostic(("facts", i, "attributes"), codes.BAD_FACT, error.message,
+                                                 error.hint, error.problem.candidates))
+            continue
         if fact.id in facts:
             diagnostics.append(source.diagnostic(
                 ("facts", i, "id"), codes.DUPLICATE_FACT, f"'{fact.id}' is stated twice", "keep one"))
@@ -148,7 +199,7 @@ def _collect_facts(pathway: Pathway, fact_file: FactFile, source: SourceMap, fac
 
 def _checked_measures(pathway: Pathway, fact_file: FactFile, source: SourceMap,
                       diagnostics: list[Diagnostic]) -> list[Measure]:
-    """Measures that name a relationship and a level of the rule set's spectrum."""
+    """Measures that name a relationship and a level of the rule set's spectrum (in any case), as defined there."""
     spectrum = pathway.spectrum
     if fact_file.measures and spectrum is None:
         diagnostics.append(source.diagnostic(
@@ -158,12 +209,18 @@ def _checked_measures(pathway: Pathway, fact_file: FactFile, source: SourceMap,
     if spectrum is None:
         return []
     known = {"relationship": list(spectrum.relationships), "level": [level.id for level in spectrum.levels]}
+    measures = []
     for i, measure in enumerate(fact_file.measures):
+        resolved: dict[str, str] = {}
         for field, ids in known.items():
             value: str = getattr(measure, field)
-            if value not in ids:
+            canonical = next((c for c in ids if c.casefold() == value.casefold()), None)  # ids without case
+            if canonical is None:
                 matches = close_matches(value, ids)
                 diagnostics.append(source.diagnostic(
                     ("measures", i, field), codes.UNKNOWN_ID, f"unknown {field} '{value}'",
                     did_you_mean(matches) or f"use one of the spectrum's {field} ids", matches))
-    return list(fact_file.measures)
+            elif canonical != value:
+                resolved[field] = canonical
+        measures.append(measure.model_copy(update=resolved) if resolved else measure)
+    return measures

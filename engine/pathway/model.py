@@ -9,10 +9,11 @@ compiler's job (`perimeter.compile`).
 
 from __future__ import annotations
 
+import datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 
@@ -26,7 +27,18 @@ MAX_VALUE = 256
 MAX_SOURCE = 1000
 """The longest source a fact may name (a sentence or two, with a reference)."""
 
-Value = Annotated[str, StringConstraints(min_length=1, max_length=MAX_VALUE, strip_whitespace=True)]
+
+
+def _scalar_text(value: object) -> object:
+    """A number or a date YAML read unquoted, as the text it was written as (booleans stay refused)."""
+    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Value = Annotated[str, StringConstraints(min_length=1, max_length=MAX_VALUE, strip_whitespace=True),
+                  BeforeValidator(_scalar_text, json_schema_input_type=Union[str, float])]
+"""An attribute value: text, or a number or date YAML read unquoted (kept as the text written)."""
 Source = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SOURCE, strip_whitespace=True)]
 
 
@@ -56,6 +68,13 @@ class Sector(str, Enum):
     CROSS_SECTOR = "cross-sector"
 
 
+class Lane(Strict):
+    """A band of the pathway's chart that steps are drawn in (the paper's sectors, or a rule set's own)."""
+
+    id: Identifier
+    title: Text
+
+
 class Citation(Strict):
     """Where the paper says it: the section, and a short word-for-word quote."""
 
@@ -64,27 +83,100 @@ class Citation(Strict):
 
 
 class Precondition(Strict):
-    """One thing a step needs: another step or a condition, with its warrant."""
+    """One thing a step needs, with its warrant, in one of three shapes.
 
-    requires: Identifier
+    `requires: ID` (that step or condition), `any_of: [ID, ...]` (at least one
+    of them), or `at_least: K` with `of: [ID, ...]` (K of them).  With
+    `to_start: true` it is needed to take the step, not to keep it done.
+    """
+
+    requires: Identifier | None = None
+    any_of: list[Identifier] | None = None
+    at_least: int | None = None
+    of: list[Identifier] | None = None
+    to_start: bool = False
     basis: Basis
     citation: Citation
     note: Text | None = None
     """Why this reading, where the text is open to more than one."""
 
+    @model_validator(mode="after")
+    def _one_shape(self) -> Precondition:
+        shapes = [name for name, given in (("requires", self.requires is not None),
+                                           ("any_of", self.any_of is not None),
+                                           ("at_least", self.at_least is not None or self.of is not None))
+                  if given]
+        if len(shapes) != 1:
+            raise ValueError("a precondition takes one of `requires: ID`, `any_of: [ID, ...]` or "
+                             "`at_least: K` with `of: [ID, ...]`" + (f"; it gives {' and '.join(shapes)}"
+                                                                     if shapes else ""))
+        if (self.at_least is None) != (self.of is None):
+            raise ValueError("`at_least: K` and `of: [ID, ...]` go together")
+        return self
+
+    @property
+    def needs(self) -> list[str]:
+        """The ids it names, in the order written."""
+        if self.requires is not None:
+            return [self.requires]
+        return list(self.any_of if self.any_of is not None else self.of or [])
+
+    @property
+    def count(self) -> int:
+        """How many of `needs` must hold."""
+        return self.at_least if self.at_least is not None else 1
+
+
+class AttributeType(str, Enum):
+    """What an attribute's values are: compared as text, or ordered as numbers or dates."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    """A whole or decimal number: `12`, `-3`, `4.5`."""
+    DATE = "date"
+    """An ISO date: `2013-03-01`."""
+
+
+class Attribute(Strict):
+    """One attribute a step's or condition's fact may carry (a fact naming another is refused).
+
+    Names match without case.  A value must parse as `type`, and be one of
+    `allowed` where that is given (both checked where the fact enters); a step
+    recorded without a `required` attribute is refused, or violated if forced.
+    """
+
+    name: Identifier
+    type: AttributeType = AttributeType.TEXT
+    required: bool = False
+    allowed: list[Value] | None = Field(default=None, min_length=1)
+    """The values it may take at all (a rule about which of them a step needs is a constraint)."""
+    citation: Citation | None = None
+    note: Text | None = None
+
 
 class Constraint(Strict):
     """How a step must be done: an attribute of the fact that records it.
 
-    The attribute is optional on the fact; when given, its value must be one
-    of `allowed` (compared without regard to case), or the step is violated.
+    When the fact gives the attribute, its value must be one of `allowed`
+    (compared without case or accents; numbers and dates by value), or lie
+    within `min`/`max` (numbers and dates only), or the step is violated.
     """
 
     attribute: Identifier
-    allowed: list[Text] = Field(min_length=1)
+    allowed: list[Value] | None = Field(default=None, min_length=1)
+    min: Value | None = None
+    max: Value | None = None
     basis: Basis
     citation: Citation
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Constraint:
+        bounded = self.min is not None or self.max is not None
+        if (self.allowed is not None) == bounded:
+            raise ValueError("a constraint takes `allowed: [...]`, or `min` and/or `max`"
+                             + (", not both" if bounded else ""))
+        return self
 
 
 class Involvement(Strict):
@@ -102,6 +194,8 @@ class Condition(Strict):
     description: Text | None = None
     aliases: list[Text] = []
     involves: list[Involvement] = []
+    attributes: list[Attribute] = []
+    """What a fact recording it may carry; a condition that declares none takes none."""
     citation: Citation | None = None
 
 
@@ -111,12 +205,17 @@ class Step(Strict):
     id: Identifier
     title: Text
     actors: list[Text] = Field(min_length=1)
-    sector: Sector
+    sector: Sector | None = None
+    """One of the paper's three lanes, where the rule set declares no `lanes:`."""
+    lane: Identifier | None = None
+    """The id of a declared lane (or, where none is declared, of one of the paper's three)."""
     sequence: int = Field(ge=0)
     """The paper's own number within its series: orders plans, breaks ties."""
     aliases: list[Text] = []
     preconditions: list[Precondition] = []
     constraints: list[Constraint] = []
+    attributes: list[Attribute] = []
+    """What a fact recording it may carry; without them, only the attributes its constraints name."""
     citation: Citation
     note: Text | None = None
 
@@ -191,6 +290,10 @@ class RuleFile(Strict):
     conditions: list[Condition] = []
     steps: list[Step] = []
     goal: Goal | None = None
+    goals: list[Goal] = []
+    """Several goals, in order; `goal:` is the one-goal form (both may be given, with distinct ids)."""
+    lanes: list[Lane] = []
+    """The bands steps are drawn in, top to bottom; without them, the paper's three sectors."""
     spectrum: Spectrum | None = None
 
 
@@ -200,7 +303,9 @@ class Fact(Strict):
     The one fact value: fact files list them, the engine and its backends hold
     them, and the state file stores them (with the time they were recorded).
     Attributes (`location`, `leader`) are what constraints judge; values are
-    trimmed here, once, so what is judged is what is stored.
+    trimmed here, once, so what is judged is what is stored.  Which attributes
+    a fact may carry, and of what type, its step or condition declares (checked
+    by `perimeter.pathway.facts.make_fact`, not here).
     """
 
     id: Identifier

@@ -12,9 +12,25 @@ from collections.abc import Iterable, Sequence
 
 from ..answers.explain import Explanation
 from ..answers.spectrum import ChartMove, RelationshipAnswer
-from ..answers.status import Answer, Blocker, State, Transition
+from ..answers.status import FACT_KINDS, Answer, Blocker, State, Transition
 
 _FACT_STATES = ("holds", "absent")
+_GROUPS = ("any-of", "at-least")
+
+
+def _kind_of(id_: str) -> str:
+    """A requirement's kind read off its id: groups join their members with `|`."""
+    if "|" not in id_:
+        return "step"
+    return "at-least" if " of " in id_ else "any-of"
+
+
+def need_name(id_: str, kind: str) -> str:
+    """A precondition as people read it: its id, or "one of A3, A5", "2 of T1, T2, T3" for a group."""
+    if kind not in _GROUPS:
+        return id_
+    count, _, members = id_.rpartition(" of ")
+    return ("one of " if kind == "any-of" else f"{count} of ") + ", ".join(members.split("|"))
 
 
 def reasons(answer: Answer) -> tuple[str, ...]:
@@ -43,12 +59,23 @@ def explanation_reasons(answer: Explanation) -> tuple[str, ...]:
         parts = []
         for s in answer.support:
             source = f" [{s.fact.source}]" if s.fact is not None and s.fact.source else ""
-            parts.append(f"{s.id} holds ({s.basis.value}: {s.citation.section}, \"{s.citation.quote}\"){source}")
+            name = need_name(s.id, s.kind)
+            if s.to_start and answer.state == State.DONE.value:
+                said = f"{name} was met when it was taken" + ("" if s.met else ", and no longer holds")
+            elif s.kind in _GROUPS:
+                said = f"{name} is met ({_and(list(s.holding))} {'holds' if len(s.holding) == 1 else 'hold'})"
+            else:
+                said = f"{name} holds"
+            parts.append(f"{said} ({s.basis.value}: {s.citation.section}, \"{s.citation.quote}\"){source}")
         return (f"{head} {verb}: " + "; ".join(parts) + ".",)
+    if answer.state == State.VIOLATED.value and answer.kind == "goal":
+        return (f"{head} is reached, but not as the rules allow: it stands on "
+                + "; ".join(_blocker_sentence(b) for b in answer.violations) + ".",)
     if answer.state == State.VIOLATED.value:
         return (f"{answer.target} is recorded as done, but it breaks: "
                 + "; ".join(_blocker_sentence(b) for b in answer.violations),)
-    return (f"{head} is blocked: it needs " + ", ".join(f"{r.id} ({r.basis.value})" for r in answer.tree) + ".",
+    return (f"{head} is blocked: it needs " + ", ".join(f"{need_name(r.id, r.kind)} ({r.basis.value})"
+                                                       for r in answer.tree) + ".",
             "Can be done now toward it: " + (", ".join(answer.frontier) or "nothing") + ".")
 
 
@@ -74,15 +101,16 @@ def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple
     """A change in words: "vetting withdrawn: B1 and B2 are blocked again".
 
     A fact asserted again with other attributes or another source is "updated"
-    (naming what changed), even when nothing else moved."""
+    (naming what changed), even when nothing else moved.  A goal is "reached"
+    (or "reached but violated", "no longer reached"), never recorded."""
     facts = [t for t in transitions if t.after in _FACT_STATES]
     steps = [t for t in transitions if t not in facts]
     recorded = [t.id for t in steps if t.before in ("eligible", "blocked") and t.after in ("done", "violated")]
     unrecorded = [t.id for t in steps if t.before in ("done", "violated") and t.after in ("eligible", "blocked")]
     heads = ([f"{t.id} {'established' if t.after == 'holds' else 'withdrawn'}" for t in facts]
-             + [f"{t.id} recorded" + (" but violated" if t.after == "violated" else "")
+             + [f"{t.id} {'reached' if t.derived else 'recorded'}" + (" but violated" if t.after == "violated" else "")
                 for t in steps if t.id in recorded]
-             + [f"{i} withdrawn" for i in unrecorded]
+             + [f"{t.id} {'no longer reached' if t.derived else 'withdrawn'}" for t in steps if t.id in unrecorded]
              + [f"{id_} updated ({_and(list(fields))})" for id_, fields in updated]
              + [f"{id_} already recorded as given" for id_ in restated])
     rest = [t for t in steps if t.id not in recorded and t.id not in unrecorded]
@@ -90,7 +118,8 @@ def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple
     for t in rest:
         groups.setdefault(_phrase(t), []).append(t.id)
     clauses = [f"{_and(ids)} {'is' if len(ids) == 1 else 'are'} {phrase}" for phrase, ids in groups.items()]
-    clauses += [f"{step} now also needs {_and(list(needs))}" for step, needs in also_needs]
+    clauses += [f"{step} now also needs {_and([need_name(n, _kind_of(n)) for n in needs])}"
+                for step, needs in also_needs]
     clauses += [f"{m.title} moves from {m.before_name} to {m.after_name}" for m in moves]
     head = ", ".join(heads) or "no fact changed"
     return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
@@ -98,15 +127,26 @@ def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple
 
 def refusal(step: str, blockers: Iterable[Blocker]) -> str:
     """Why a step cannot be recorded as done: every blocker, with its basis."""
-    names = ", ".join(f"{b.id} ({b.basis.value})" if b.kind != "constraint" else f"{b.title}, {b.detail}"
-                      for b in blockers)
+    names = ", ".join(f"{need_name(b.id, b.kind)} ({b.basis.value})" if b.kind not in FACT_KINDS
+                      else f"{b.title}, {b.detail}" for b in blockers)
     return f"{step} cannot be recorded as done: {names}"
 
 
+def attribute_hint(step: str, blockers: Iterable[Blocker]) -> str:
+    """What to do about a step its attributes keep out: give each required one (saying where the
+    rules require it), or fix the values, or force it."""
+    required = [f"{b.id[len(step) + 1:]}=... ({b.citation.section}: \"{b.citation.quote}\")"
+                for b in blockers if b.kind == "attribute"]
+    return f"give {'; '.join(required)}, or force it" if required else "fix the attributes, or force it"
+
+
 def _blocker_sentence(blocker: Blocker) -> str:
-    if blocker.kind == "constraint":
+    if blocker.kind == "violated-step":  # a step a reached goal stands on
+        return f"{blocker.id}, which is violated (it breaks {blocker.detail})"
+    if blocker.kind in FACT_KINDS:
         return f"{blocker.title} ({blocker.detail}; {blocker.basis.value}: \"{blocker.citation.quote}\")"
-    return f"{blocker.id} does not hold ({blocker.basis.value}: \"{blocker.citation.quote}\")"
+    verb = "do not hold" if blocker.kind in _GROUPS else "does not hold"
+    return f"{need_name(blocker.id, blocker.kind)} {verb} ({blocker.basis.value}: \"{blocker.citation.quote}\")"
 
 
 def _phrase(transition: Transition) -> str:

@@ -109,7 +109,8 @@ def test_mermaid_declares_every_node_once_and_edges_only_between_declared_nodes(
     assert {kind for _, kind, _ in edges} == {"-->", "-.->"}, "stated solid, implied dashed"
     for shown in ("eligible", "blocked", "absent", "holds"):
         assert f"classDef {shown} " in text and f":::{shown}" in text
-    assert text.index('subgraph defense') < text.index('subgraph cross_sector') < text.index('subgraph security')
+    assert (text.index('subgraph lane0 ["Defense sector"]') < text.index('subgraph lane1 ["Across both sectors"]')
+            < text.index('subgraph lane2 ["Security sector"]')), "the paper's lanes, top to bottom"
 
 
 def test_dot_output_and_file_output(tmp_path):
@@ -119,7 +120,7 @@ def test_dot_output_and_file_output(tmp_path):
     assert text.startswith("digraph pathway {") and text.rstrip().endswith("}")
     assert text.count("[style=dashed]") == sum(
         1 for line in text.splitlines() if "->" in line and "dashed" in line)
-    assert "cluster_defense" in text and "cluster_security" in text
+    assert 'cluster_lane0 { label="Defense sector"' in text and 'cluster_lane2 { label="Security sector"' in text
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
@@ -155,4 +156,7 @@ def test_the_schema_is_one_json_document_accepting_rule_and_fact_files():
     assert titles == {"RuleFile", "FactFile"}
     step = document["$defs"]["Step"]
     assert step["additionalProperties"] is False
-    assert {"id", "title", "actors", "sector", "sequence", "citation"} <= set(step["required"])
+    assert {"id", "title", "actors", "sequence", "citation"} <= set(step["required"])
+    assert {"sector", "lane"} <= set(step["properties"]) and not {"sector", "lane"} & set(step["required"])
+    rule_file = document["$defs"]["RuleFile"]["properties"]
+    assert {"goal", "goals", "lanes"} <= set(rule_file) and document["$defs"]["Lane"]["required"] == ["id", "title"]

@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from builders import CASES, compile_rules, rule_set, write_facts, write_rules
+from builders import CASES, attribute, compile_rules, rule_set, step, write_facts, write_rules
 from clitools import invoke, perimeter, subprocess_env
 from perimeter import Fact, open_engine
 from perimeter.cli import graph, render
@@ -55,8 +55,8 @@ def assert_safe(output: str) -> None:
 
 def pathway_with(text: str):
     """A small pathway (a condition, a chain, a goal) with `text` in every title, alias, note and quote."""
-    clean = compile_rules(rule_set(("S1", []), ("S2", ["S1"]), ("S3", ["S2", "vetting"]), ("S4", ["S3"]),
-                                   conditions=["vetting"], goal=["S4"]))
+    clean = compile_rules(rule_set(("S1", []), step("S2", "S1", sequence=2, attributes=[attribute("location")]),
+                                   ("S3", ["S2", "vetting"]), ("S4", ["S3"]), conditions=["vetting"], goal=["S4"]))
     cite = Citation(section=f"§ {text}", quote=text)
     steps = {
         id_: dataclasses.replace(

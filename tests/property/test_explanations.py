@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from perimeter import Engine, FactChange, Mode, RefusedError, State
 
-from strategies import budget, events, rule_sets
+from strategies import LARGE_REPRS, budget, events, rule_sets
+
+pytestmark = LARGE_REPRS
 
 
 def _engine_in_some_state(data, pathway, mode):
@@ -36,28 +38,59 @@ def _scene(data, paper, targets):
     return pathway, mode, engine, data.draw(st.sampled_from(targets(pathway)))
 
 
+def _walk(reasons):
+    for reason in reasons:
+        yield reason
+        yield from _walk(reason.needs)
+
+
 @budget(150)
 @given(data=st.data())
 def test_making_the_missing_preconditions_true_makes_the_target_eligible(data, paper):
-    pathway, _, engine, target = _scene(data, paper, lambda p: list(p.steps))
+    """For a group, "made true" means enough of its members: any of them, or K of them for at-least."""
+    pathway, mode, engine, target = _scene(data, paper, lambda p: list(p.steps))
     with engine:
         answer = engine.explain(target)
         if answer.state != "blocked":
             return
-        assert answer.missing and set(answer.missing) == {b.id for b in engine.status(target).blockers}
+        holds = engine.evaluation().holds
+        unmet = {r.id: r for r in pathway.preconditions(target, mode)
+                 if sum(1 for n in r.needs if n in holds) < r.at_least}
+        assert answer.missing and set(answer.missing) == set(unmet) == {b.id for b in engine.status(target).blockers}
         for step in answer.frontier:
             if step in pathway.steps:
                 assert engine.status(step).state is State.ELIGIBLE
             else:
                 assert not engine.condition(step).holds
-        engine.apply([FactChange("assert", need) for need in answer.missing], force=True)
-        expected = State.DONE if pathway.steps[target].derived else State.ELIGIBLE
-        assert engine.status(target).state is expected
+        nodes = list(_walk(answer.tree))
+        assert set(answer.frontier) == {n.id for n in nodes if not n.needs and not n.shared}
+        for node in answer.tree:
+            requirement = unmet[node.id]
+            assert node.kind == requirement.kind.value
+            if requirement.grouped:  # a group node: its children are exactly the members that do not hold
+                assert node.state == "unmet" and not node.actionable
+                assert [c.id for c in node.needs] == [n for n in requirement.needs if n not in holds]
+        changes = []
+        for id_ in answer.missing:
+            requirement = unmet[id_]
+            absent = [n for n in requirement.needs if n not in holds]
+            short = requirement.at_least - (len(requirement.needs) - len(absent))
+            chosen = data.draw(st.lists(st.sampled_from(absent), min_size=short, max_size=short, unique=True))
+            changes += [FactChange("assert", need) for need in chosen]
+        engine.apply(changes, force=True)
+        if pathway.steps[target].derived:  # reached (violated when through a violated step)
+            assert target in engine.evaluation().holds
+            assert engine.status(target).state in (State.DONE, State.VIOLATED)
+        else:
+            assert engine.status(target).state is State.ELIGIBLE
 
 
 @budget(150)
 @given(data=st.data())
 def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
+    """Valid: each item, in turn, has what it needs (to_start included).  Inclusion-minimal:
+    dropping any item but the target leaves the target out of reach of what is left.  Where the
+    rule set has no alternative, the plan is exactly what the target lacks."""
     pathway, mode, engine, target = _scene(data, paper, lambda p: [*p.steps, *p.conditions])
     with engine:
         holds = engine.evaluation().holds
@@ -68,23 +101,30 @@ def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
         order = plan.order
         assert order[-1] == target and len(set(order)) == len(order)
         assert engine.plan(target) == plan, "deterministic"
-        position = {id_: i for i, id_ in enumerate(order)}
-        ancestors = _unheld_ancestors(pathway, mode, holds, target)
-        assert set(order) == ancestors | {target}, "minimal: exactly what the target lacks"
-        for id_ in order:
-            if id_ in pathway.steps:
-                for requirement in pathway.preconditions(id_, mode):
-                    assert requirement.need in holds or position[requirement.need] < position[id_]
+        with Engine(pathway, engine.facts, mode=mode, backend="reference") as other:
+            assert other.plan(target) == plan, "deterministic: the same on the other backend"
+        for k, id_ in enumerate(order):
+            assert _lacking(pathway, mode, id_, holds | set(order[:k])) == [], (id_, order)
+        assert target in _reachable(pathway, mode, holds, set(order))
+        for dropped in order[:-1]:
+            assert target not in _reachable(pathway, mode, holds, set(order) - {dropped}), \
+                f"not minimal: {target} is reached without {dropped}"
+        if not any(r.grouped for r in pathway.requirements(mode)):
+            assert set(order) == _unheld_ancestors(pathway, mode, holds, target) | {target}, \
+                "minimal: exactly what the target lacks"
         for item in plan.items:
             if item.action == "reached":
                 continue
             if item.id in pathway.steps:
                 assert engine.status(item.id).state is State.ELIGIBLE, f"{item.id} met blocked"
             engine.assert_fact(item.id)
-        if target in pathway.steps:
-            assert engine.status(target).state is State.DONE
-        else:
+        if target in pathway.conditions:
             assert engine.condition(target).holds
+        elif pathway.steps[target].derived:  # reached; violated when a step it rests on is
+            assert target in engine.evaluation().holds
+            assert engine.status(target).state in (State.DONE, State.VIOLATED)
+        else:
+            assert engine.status(target).state is State.DONE
 
 
 @budget(100)
@@ -106,7 +146,30 @@ def test_what_if_never_changes_stored_state(data, paper):
                 assert replay.apply(changes, force=True) == change
 
 
+def _lacking(pathway, mode, id_, have):
+    """`id_`'s preconditions that `have` does not meet (every one, `to_start` included: it is being taken)."""
+    if id_ not in pathway.steps:
+        return []
+    return [r.id for r in pathway.preconditions(id_, mode) if sum(1 for n in r.needs if n in have) < r.at_least]
+
+
+def _reachable(pathway, mode, holds, items):
+    """What can be taken from `items`, in some order, starting from `holds`: brute force, taking
+    whatever has what it needs until nothing more can be taken."""
+    have, left = set(holds), set(items) - set(holds)
+    progress = True
+    while progress:
+        progress = False
+        for id_ in sorted(left):
+            if not _lacking(pathway, mode, id_, have):
+                have.add(id_)
+                left.discard(id_)
+                progress = True
+    return have
+
+
 def _unheld_ancestors(pathway, mode, holds, target):
+    """Everything `target` needs, directly or not, that does not hold (for rule sets without alternatives)."""
     found, stack = set(), [target]
     while stack:
         current = stack.pop()

@@ -26,6 +26,8 @@ PAPER = load_pathway()
 BASELINE = {f.id: f for f in load_facts(PAPER)}
 IDS = [i for i in (*PAPER.conditions, *PAPER.steps) if PAPER.assertable(i)]
 ATTRIBUTES = st.sampled_from([{}, {"location": "Mexico"}, {"location": "Canada"}, {"leader": "Mexican"}])
+# A4 alone declares attributes (location, leader); any other id takes none.
+ITEMS = st.one_of(st.tuples(st.just("A4"), ATTRIBUTES), st.tuples(st.sampled_from(IDS), st.just({})))
 
 
 class StateStore(RuleBasedStateMachine):
@@ -46,7 +48,7 @@ class StateStore(RuleBasedStateMachine):
     def _bytes(self) -> bytes | None:
         return self.path.read_bytes() if self.path.exists() else None
 
-    @rule(items=st.lists(st.tuples(st.sampled_from(IDS), ATTRIBUTES), min_size=1, max_size=3), force=st.booleans())
+    @rule(items=st.lists(ITEMS, min_size=1, max_size=3), force=st.booleans())
     def assert_facts(self, items, force) -> None:
         before = self._bytes()
         changes = [FactChange("assert", id_, attributes) for id_, attributes in items]
@@ -73,8 +75,9 @@ class StateStore(RuleBasedStateMachine):
         del self.model[id_]
         self.applied += 1
 
-    @rule(id_=st.sampled_from(IDS), attributes=ATTRIBUTES)
-    def what_if(self, id_, attributes) -> None:
+    @rule(item=ITEMS)
+    def what_if(self, item) -> None:
+        id_, attributes = item
         before = self._bytes()
         change = self.workspace.what_if([FactChange("assert", id_, attributes)])
         assert self._bytes() == before, "what-if stores nothing"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from perimeter.pathway.compile import compile_pathway, load_pathway
-from perimeter.errors import CompileError, Diagnostic, LoadError
+from perimeter.errors import AmbiguousTargetError, CompileError, Diagnostic, LoadError
 from perimeter.files.read import parse, validate
 from perimeter.pathway.model import RuleFile
 from perimeter.pathway.compiled import Kind
@@ -148,12 +148,18 @@ def test_a_reference_like_nothing_known_gets_a_plain_hint(tmp_path):
     assert diagnostic.hint == "define it, or fix the id"
 
 
-def test_a_reference_in_the_wrong_case_asks_for_the_defined_spelling(tmp_path):
+def test_a_reference_in_the_wrong_case_resolves_and_is_a_warning_asking_for_the_defined_spelling(tmp_path):
+    """Issue 15: ids match without case in rule files too; `check` may still say where the case differs."""
     text = "steps:\n" + step("A1") + step("A2", "a1")
-    diagnostic = only(compile_error(write(tmp_path, text)))
-    assert diagnostic.code == "id-case"
+    document = parse(text, str(write(tmp_path, text)))
+    warnings: list[Diagnostic] = []
+    pathway = compile_pathway([(validate(RuleFile, document), document.source)], warnings=warnings)
+    assert [r.need for r in pathway.steps["A2"].preconditions] == ["A1"], "the compiled pathway uses the id as defined"
+    (diagnostic,) = warnings
+    assert (diagnostic.code, diagnostic.severity.value) == ("id-case", "warning")
     assert diagnostic.line == line_of(text, "requires: a1")
     assert diagnostic.hint == "write 'A1'"
+    assert load_pathway(tmp_path / "rules.yaml").steps["A2"].preconditions[0].need == "A1"
 
 
 def test_a_precondition_listed_twice_is_reported(tmp_path):
@@ -320,6 +326,63 @@ def test_compile_pathway_takes_validated_documents():
     document = parse("steps:\n" + step("A1") + step("A2", "A1"), "<memory>")
     pathway = compile_pathway([(validate(RuleFile, document), document.source)])
     assert pathway.steps["A2"].preconditions[0].location.file == "<memory>"
+
+
+# -------------------------------------------------------- several goals (issue 15)
+
+
+def goals(*entries: tuple[str, str]) -> str:
+    """A `goals:` list; each entry an (id, need) pair."""
+    text = "goals:\n"
+    for id_, need in entries:
+        text += f"  - id: {id_}\n    title: Goal {id_}\n    citation: {{section: III, quote: Goal.}}\n"
+        text += "    preconditions:\n" + textwrap.indent(textwrap.dedent(requirement(need)), "      ")
+    return text
+
+
+def test_a_rule_file_may_give_several_goals_and_goal_names_none_of_them_alone(tmp_path):
+    text = "steps:\n" + step("A1") + step("A2") + goals(("first", "A1"), ("second", "first"))
+    pathway = load_pathway(write(tmp_path, text))
+    assert pathway.goals == ("first", "second") and pathway.goal is None
+    assert list(pathway.steps)[-2:] == ["first", "second"]
+    assert all(pathway.steps[g].kind is Kind.GOAL and pathway.steps[g].derived for g in pathway.goals)
+    assert pathway.steps["second"].preconditions[0].kind is Kind.GOAL, "a goal may need another"
+    assert pathway.canonical("SECOND") == "second"
+    with pytest.raises(AmbiguousTargetError) as ambiguous:
+        pathway.canonical("goal")
+    assert ambiguous.value.candidates == ["first", "second"]
+    assert "first (Goal first), second (Goal second)" in ambiguous.value.message
+
+
+def test_goal_and_goals_together_give_every_goal_goal_first(tmp_path):
+    pathway = load_pathway(write(tmp_path, "steps:\n" + step("A1") + goal("A1") + goals(("later", "A1"))))
+    assert pathway.goals == ("goal", "later")
+    assert pathway.canonical("goal") == "goal", "an id `goal` is named by the word itself"
+
+
+def test_one_goal_is_named_by_the_word_goal_whatever_its_id(tmp_path):
+    pathway = load_pathway(write(tmp_path, "steps:\n" + step("A1") + goals(("accession", "A1"))))
+    assert pathway.goals == ("accession",) and pathway.goal == "accession"
+    assert pathway.canonical("Goal") == "accession"
+
+
+def test_two_goals_with_one_id_are_a_duplicate_goal(tmp_path):
+    text = "steps:\n" + step("A1") + step("A2") + goals(("member", "A1"), ("Member", "A2"))
+    path = write(tmp_path, text)
+    diagnostic = only(compile_error(path))
+    assert (diagnostic.code, diagnostic.line) == ("duplicate-goal", line_of(text, "- id: Member"))
+    assert diagnostic.message == "a second goal with the id 'Member'"
+    assert f"{path}:{line_of(text, '- id: member')}" in diagnostic.hint and "`id:` of its own" in diagnostic.hint
+
+
+@pytest.mark.parametrize(("more", "code", "needle"), [
+    (goal("A1") + goals(("goal", "A1")), "duplicate-goal", "- id: goal"),  # `goal:` and `goals:` alike
+    (goals(("a1", "A1")), "duplicate-id", "- id: a1"),  # a goal and a step
+])
+def test_a_goal_sharing_an_id_is_reported_there(tmp_path, more, code, needle):
+    text = "steps:\n" + step("A1") + more
+    diagnostic = only(compile_error(write(tmp_path, text)))
+    assert (diagnostic.code, diagnostic.line) == (code, line_of(text, needle))
 
 
 # ---------------------------------------------------------------- shipped

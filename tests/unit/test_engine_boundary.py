@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from builders import compile_rules, rule_set
+from builders import attribute, compile_rules, rule_set
+from builders import step as step_
 
 from perimeter import EvaluationError, FactError, Fact, PerimeterError
 from perimeter.backends.reference import ReferenceEvaluator
@@ -32,10 +33,11 @@ def test_a_malformed_fact_is_a_fact_error_where_it_enters(engine_2013, attribute
     assert engine_2013.facts == before
 
 
-def test_limits_are_inclusive_and_values_are_stored_trimmed(engine_2013):
-    engine_2013.assert_fact("A1", {"a" * 64: "v" * 256}, source=" " + "s" * 1000 + " ")
-    (fact,) = [f for f in engine_2013.facts if f.id == "A1"]
-    assert fact.attributes == {"a" * 64: "v" * 256} and fact.source == "s" * 1000
+def test_limits_are_inclusive_and_values_are_stored_trimmed(engines):
+    engine = engines(compile_rules(rule_set(step_("S1", attributes=[attribute("a" * 64)]))), ())
+    engine.assert_fact("S1", {"A" * 64: " " + "v" * 256}, source=" " + "s" * 1000 + " ")
+    (fact,) = engine.facts
+    assert fact.attributes == {"a" * 64: "v" * 256} and fact.source == "s" * 1000  # named as declared
 
 
 def test_what_is_judged_is_what_is_stored(engines, paper, baseline):
@@ -60,19 +62,24 @@ def test_a_closed_engine_refuses_every_call_and_stays_closed(engines, paper, bas
 
 
 def test_reasserting_with_new_content_says_what_changed(engine_2013):
-    engine_2013.assert_fact("A1", source="first")
-    assert engine_2013.assert_fact("A1", source="second").summary().startswith("A1 updated (source)")
-    change = engine_2013.assert_fact("A1", {"note": "x"}, source="second")
-    assert change.updated == (("A1", ("attributes",)),)
-    same = engine_2013.assert_fact("A1", {"note": "x"}, source="second")
-    assert same.restated == ("A1",) and same.summary().startswith("A1 already recorded as given")
+    for earlier in ("A1", "A2"):
+        engine_2013.assert_fact(earlier)
+    engine_2013.assert_fact("A3", source="first")
+    engine_2013.assert_fact("A4", source="first")
+    assert engine_2013.assert_fact("A4", source="second").summary().startswith("A4 updated (source)")
+    change = engine_2013.assert_fact("A4", {"location": "Mexico"}, source="second")
+    assert change.updated == (("A4", ("attributes",)),)
+    same = engine_2013.assert_fact("A4", {"location": "Mexico"}, source="second")
+    assert same.restated == ("A4",) and same.summary().startswith("A4 already recorded as given")
     assert engine_2013.apply([]).summary().startswith("no fact changed")
 
 
 @pytest.mark.parametrize("backend", ["durable", "reference"])
 def test_one_engine_shared_by_eight_threads_loses_nothing(engines, backend):
     steps = [f"s{i}" for i in range(8)]
-    pathway = compile_rules(rule_set(*steps, ("end", steps)))
+    rounds = [attribute("round", "number")]
+    pathway = compile_rules(rule_set(*(step_(s, sequence=i, attributes=rounds) for i, s in enumerate(steps)),
+                                     step_("end", *steps, sequence=9)))
     engine = engines(pathway, (), backend=backend)
     failures: list[BaseException] = []
     start = threading.Barrier(8)

@@ -262,8 +262,7 @@ def test_several_missing_fields_are_each_reported(tmp_path):
         """
     error = load_error(write(tmp_path, text))
     assert {d.message for d in error.diagnostics} == {
-        "missing field 'steps.0.actors'", "missing field 'steps.0.sector'",
-        "missing field 'steps.0.sequence'", "missing field 'steps.0.citation'"}
+        "missing field 'steps.0.actors'", "missing field 'steps.0.sequence'", "missing field 'steps.0.citation'"}
     assert {d.line for d in error.diagnostics} == {line_of(text, "- id: A1")}
 
 
