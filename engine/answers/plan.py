@@ -12,7 +12,7 @@ import heapq
 
 from ..answers.status import Result
 from ..backends.protocol import Evaluation
-from ..pathway.compiled import Kind, Mode, Pathway
+from ..pathway.compiled import Kind, Mode, Pathway, Requirement
 
 
 class PlanItem(Result):
@@ -56,53 +56,62 @@ def _needed(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -
     new items, then the sequence order; a plan that chose is then made
     inclusion-minimal (no item can be dropped).
     """
-    holds = evaluation.holds
-    needed = {target}
-    stack = [target]
-    chose = False
-    costs: dict[str, int] = {}
-    while stack:
-        current = stack.pop()
-        if current not in pathway.steps:
-            continue
-        for requirement in pathway.preconditions(current, mode):
-            if requirement.met_by(holds):
-                continue
-            picks = [requirement.need]
-            if requirement.grouped:
-                chose = True
-                short = requirement.at_least - sum(1 for n in requirement.needs if n in holds)
-                candidates = [n for n in requirement.needs if n not in holds]
-                candidates.sort(key=lambda n: (n not in needed, _cost(pathway, mode, holds, n, costs),
-                                               pathway.order_key(n)))
-                picks = candidates[:short]
-            for need in picks:
-                if need not in needed:
-                    needed.add(need)
-                    stack.append(need)
-    return _minimal(pathway, mode, holds, needed, target) if chose else needed
+    chooser = _Chooser(pathway, mode, evaluation.holds)
+    needed = chooser.walk(target)
+    return _minimal(pathway, mode, evaluation.holds, needed, target) if chooser.chose else needed
 
 
-def _cost(pathway: Pathway, mode: Mode, holds: frozenset[str], start: str, costs: dict[str, int]) -> int:
-    """How many items `start` would add to a plan, counting itself (nested choices by sequence order)."""
-    if start not in costs:
+class _Chooser:
+    """Walks what an item needs, choosing among alternatives by the fewest new items."""
+
+    MAX_NESTING = 50
+    """Past this many alternatives inside alternatives, members are priced by sequence order alone,
+    so pricing never recurses without bound."""
+
+    def __init__(self, pathway: Pathway, mode: Mode, holds: frozenset[str]):
+        self.pathway, self.mode, self.holds = pathway, mode, holds
+        self.costs: dict[str, int] = {}
+        self.chose = False
+        self.nesting = 0
+
+    def walk(self, start: str) -> set[str]:
+        """`start` and what it needs that does not hold, with this chooser's picks."""
         seen = {start}
         stack = [start]
         while stack:
             current = stack.pop()
-            if current not in pathway.steps:
+            if current not in self.pathway.steps:
                 continue
-            for requirement in pathway.preconditions(current, mode):
-                if requirement.met_by(holds):
+            for requirement in self.pathway.preconditions(current, self.mode):
+                if requirement.met_by(self.holds):
                     continue
-                short = requirement.at_least - sum(1 for n in requirement.needs if n in holds)
-                picks = sorted((n for n in requirement.needs if n not in holds), key=pathway.order_key)[:short]
-                for need in picks:
+                for need in self.picks(requirement, seen):
                     if need not in seen:
                         seen.add(need)
                         stack.append(need)
-        costs[start] = len(seen)
-    return costs[start]
+        return seen
+
+    def picks(self, requirement: Requirement, planned: set[str]) -> list[str]:
+        """The members to take: as many as the requirement is short of, the cheapest first."""
+        if not requirement.grouped:
+            return [requirement.need]
+        self.chose = True
+        short = requirement.at_least - sum(1 for n in requirement.needs if n in self.holds)
+        candidates = [n for n in requirement.needs if n not in self.holds]
+        candidates.sort(key=lambda n: (n not in planned, self.cost(n), self.pathway.order_key(n)))
+        return candidates[:short]
+
+    def cost(self, start: str) -> int:
+        """How many items `start` would add to a plan, counting itself."""
+        if self.nesting >= self.MAX_NESTING:
+            return 0
+        if start not in self.costs:
+            self.nesting += 1
+            try:
+                self.costs[start] = len(self.walk(start))
+            finally:
+                self.nesting -= 1
+        return self.costs[start]
 
 
 def _minimal(pathway: Pathway, mode: Mode, holds: frozenset[str], needed: set[str], target: str) -> set[str]:

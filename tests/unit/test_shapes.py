@@ -366,10 +366,7 @@ def test_plans_through_alternatives_are_deterministic_on_both_backends(engines):
         assert plans[0] == plans[1] == plans[2], target
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plan._cost prices a member by choosing its own alternatives in sequence "
-                                       "order, not by fewest items: A7 costs 3 (A7, A3, A1) instead of 2 (A7, A5), "
-                                       "so the goal's plan takes T1, T2, approve (3 new items) over A5, A7 (2)")
-def test_a_plan_counts_the_fewest_new_items_through_nested_alternatives(make):
+def test_regression_a_plan_counts_the_fewest_new_items_through_nested_alternatives(make):
     assert make(GROUPS).plan("goal").order == ("A5", "A7", "goal")
 
 
