@@ -40,17 +40,22 @@ def yaml_files(paths: str | Path | Iterable[str | Path] | None, kind: str) -> li
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files = _folder_files(path)
-            if not files:
-                raise file_error(str(path), "no .yaml files in this folder",
-                                 f"name a {kind} file, or a folder with .yaml files in it", codes.NO_YAML_FILES)
-            found.extend(files)
-        elif path.exists():
-            refuse_unless_regular(str(path), path.stat().st_mode)
+        try:
+            mode = path.stat().st_mode  # once, and every way it can fail is the user's path
+            files = _folder_files(path) if stat.S_ISDIR(mode) else None
+        except (FileNotFoundError, NotADirectoryError):
+            raise file_error(str(path), "no such file or folder", f"check the {kind} path") from None
+        except OSError as error:
+            raise file_error(str(path), f"cannot be read: {error.strerror or error}",
+                             f"check the {kind} path") from None
+        if files is None:
+            refuse_unless_regular(str(path), mode)
             found.append(path)
+        elif not files:
+            raise file_error(str(path), "no .yaml files in this folder",
+                             f"name a {kind} file, or a folder with .yaml files in it", codes.NO_YAML_FILES)
         else:
-            raise file_error(str(path), "no such file or folder", f"check the {kind} path")
+            found.extend(files)
     return found
 
 

@@ -38,6 +38,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from .raw import file_kind
+
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DESCRIPTOR = re.compile(r"^/(?:dev/(?P<name>stdout|stderr)|dev/fd/(?P<fd>\d+)|proc/self/fd/(?P<proc>\d+))$")
@@ -76,9 +78,7 @@ def write_output(path: Path | str, data: str | bytes) -> None:
     elif stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
     else:
-        kind = "a block device" if stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else (
-            "not a regular file")
-        raise NotWritableKindError(errno.EINVAL, f"is {kind}", name)
+        raise NotWritableKindError(errno.EINVAL, f"is {file_kind(info.st_mode)}", name)
 
 
 def replace_file(path: Path, data: bytes) -> None:

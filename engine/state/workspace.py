@@ -37,12 +37,12 @@ class Workspace:
         self.pathway: Pathway = load_pathway(rules)
         self.mode = Mode(mode)
         self.store = StateFile(state or default_path())
-        self._facts_arg = facts
+        self._facts_named = facts is not None
+        files = yaml_files(facts, "facts") if (facts is not None or rules is None) else []
         # Absolute, so the same files named from another folder are still the same baseline.
-        self._baseline_files = [str(p.resolve()) for p in yaml_files(facts, "facts")] if (
-            facts is not None or rules is None) else []
-        # Fact files are checked now, before any command takes the state's lock.
-        baseline = load_baseline(self.pathway, facts) if self._baseline_files else Baseline((), ())
+        self._baseline_files = [str(p.resolve()) for p in files]
+        # Fact files are checked now, before any command takes the state's lock (listed once, read once).
+        baseline = load_baseline(self.pathway, files) if files else Baseline((), ())
         self.baseline, self.measures = baseline.facts, baseline.measures
 
     @property
@@ -178,7 +178,7 @@ class Workspace:
             source = self.store.source
             raise StoreError(source.diagnostic(("facts", unknown[0][0], "id"), codes.STATE_UNKNOWN_IDS, message, hint)
                              if source is not None else Diagnostic(where, 0, 0, codes.STATE_UNKNOWN_IDS, message, hint))
-        if self._facts_arg is not None and state.baseline != self._baseline_files:
+        if self._facts_named and state.baseline != self._baseline_files:
             raise StoreError(Diagnostic(
                 where, 0, 0, codes.STATE_OTHER_BASELINE,
                 f"this state started from {', '.join(state.baseline) or 'no facts'}",

@@ -55,3 +55,11 @@ def test_a_fifo_in_a_rules_folder_is_refused(tmp_path):
     os.mkfifo(folder / "b.yaml")
     line = one_error_line(perimeter("--rules", str(folder), "status"))
     assert line == f"perimeter: {folder / 'b.yaml'}: is a FIFO (named pipe), not a file perimeter reads (name a regular file)"
+
+
+def test_regression_a_path_the_system_cannot_look_up_is_one_line_not_a_traceback(tmp_path):
+    # A name over the file system's limit once ended in OSError (ENAMETOOLONG) from Path.is_dir().
+    too_long = str(tmp_path / ("a" * 300))
+    for args in (["--rules", too_long, "status"], ["--facts", too_long, "status"], ["check", too_long]):
+        line = one_error_line(perimeter(*args))
+        assert "cannot be read: File name too long" in line, args

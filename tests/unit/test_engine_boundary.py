@@ -97,11 +97,12 @@ def test_one_engine_shared_by_eight_threads_loses_nothing(engines, backend):
         except BaseException as error:  # noqa: BLE001 - reported below, with the thread's step
             failures.append(error)
 
-    threads = [threading.Thread(target=toggle, args=(s,)) for s in steps]
+    threads = [threading.Thread(target=toggle, args=(s,), daemon=True) for s in steps]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=120)  # a guard against a hang, not a timing
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
     assert not failures, failures[:3]
     assert {f.id for f in engine.facts} == set(steps)
     oracle = ReferenceEvaluator(pathway)
