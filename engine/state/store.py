@@ -159,7 +159,7 @@ class StateFile:
         try:
             raw, info = read_file(real, name=str(self.path))
         except LoadError as error:
-            raise StoreError(f"cannot read the state file (left untouched): {error.render()}") from None
+            raise _unreadable(error.render()) from None
         target = _stamped(real, "bak")
         self._keep(target, raw, info)
         self._prune_backups(real)
@@ -191,7 +191,7 @@ class StateFile:
             refuse_repeated_facts(state, document.source)
         except LoadError as error:
             first = error.diagnostics[0].render() if error.diagnostics else error.render()
-            raise StoreError(f"cannot read the state file (left untouched): {first}") from None
+            raise _unreadable(first) from None
         self._read_format, self._read_bytes, self._read_info = version, raw, info
         self.source = document.source
         return state
@@ -219,8 +219,8 @@ class StateFile:
         if stat.S_ISDIR(kind):
             raise self._folder_error()
         if not stat.S_ISREG(kind):
-            raise StoreError(f"cannot read the state file (left untouched): {self.path}: is {file_kind(kind)}, "
-                             "not a file perimeter reads", hint="name a regular file")
+            raise _unreadable(f"{self.path}: is {file_kind(kind)}, not a file perimeter reads",
+                              hint="name a regular file")
 
     # -- writing ------------------------------------------------------------------
 
@@ -333,3 +333,8 @@ def _through_links(path: Path) -> Path:
 
 def _write_hint(error: OSError) -> str:
     return write_hint(error, "check the state file's path", "choose another place for the state file")
+
+
+def _unreadable(problem: str, hint: str = "") -> StoreError:
+    """A state file that cannot be read: said once, and the file is never touched."""
+    return StoreError(f"cannot read the state file (left untouched): {problem}", hint=hint)

@@ -134,9 +134,8 @@ class Workspace:
         with self.store.transaction() as (_stored, box):
             backup = self.store.backup()
             state = self._initial()
-            history = [*state.history]
-            history.insert(0, Entry(time=now(), action="reset",
-                                    source=f"previous state kept at {backup}" if backup else None))
+            history = [Entry(time=now(), action="reset", source=f"previous state kept at {backup}" if backup else None),
+                       *state.history]
             box.append(state.model_copy(update={"history": history}))
         return backup
 
