@@ -22,17 +22,22 @@ tests that count lines.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from perimeter import Pathway, compile_pathway
 from perimeter.files.read import SourceMap
 from perimeter.pathway.model import RuleFile
+from perimeter.state.document import StateDocument
+from perimeter.state.store import StateFile
 
 REPO = Path(__file__).resolve().parents[1]
 """The checkout: README.md, rules/, facts/, tests/."""
@@ -204,3 +209,47 @@ def umask(mask: int) -> Iterator[None]:
 def mode(path: Path) -> int:
     """The permission bits of `path` itself (a link's own, not its target's)."""
     return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def commit_state(store: StateFile, state: StateDocument) -> None:
+    """Write `state` through `store`'s own transaction, as a command does."""
+    with store.transaction() as (_current, box):
+        box.append(state)
+
+
+HANG = 60
+"""Seconds a helper thread may take before a test calls it hung: a guard, never a timing."""
+
+
+class FifoReader:
+    """A thread reading a FIFO to its end, as the other side of a pipe would."""
+
+    def __init__(self, fifo: Path):
+        self.data = b""
+        self.thread = threading.Thread(target=self._read, args=(fifo,), daemon=True)
+        self.thread.start()
+
+    def _read(self, fifo: Path) -> None:
+        with open(fifo, "rb") as pipe:
+            self.data = pipe.read()
+
+    def result(self) -> bytes:
+        """What was read, once the writer closed its end."""
+        self.thread.join(HANG)
+        assert not self.thread.is_alive(), "the reader never saw the end of the data"
+        return self.data
+
+
+@contextlib.contextmanager
+def full_device() -> Iterator[None]:
+    """Writes into any FIFO fail with ENOSPC, as /dev/full's do (the real /dev is never touched)."""
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "write", full)
+        yield

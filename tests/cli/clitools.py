@@ -67,3 +67,17 @@ def main(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.Completed
     captured = capsys.readouterr()
     code = exit_.value.code if isinstance(exit_.value.code, int) else 1
     return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
+
+
+MALFORMED_FACT_ARGUMENTS: list[tuple[list[str], str]] = [
+    (["assert", "A1", "1bad=x"], "'1bad' is not an attribute name"),
+    (["assert", "A1", "lo cation=x"], "'lo cation' is not an attribute name"),
+    (["assert", "A1", "k=   "], "attribute 'k' is blank"),
+    (["assert", "A1", "k=" + "v" * 257], "attribute 'k' is 257 characters long"),
+    (["assert", "A1", "k" * 65 + "=x"], "is not an attribute name"),
+    (["assert", "A1", "--source", ""], "its source is blank"),
+    (["assert", "A1", "--source", "   "], "its source is blank"),
+    (["assert", "A1", "--source", "s" * 1001], "its source is 1,001 characters long"),
+    (["what-if", "A1", "1bad=x"], "'1bad' is not an attribute name"),
+]
+"""Fact arguments the command refuses before it touches the disk, with a part of each one's error line."""

@@ -9,20 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from clitools import one_error_line, perimeter
+from clitools import MALFORMED_FACT_ARGUMENTS, one_error_line, perimeter
 
 
-@pytest.mark.parametrize(("arguments", "needle"), [
-    (["assert", "A1", "1bad=x"], "'1bad' is not an attribute name"),
-    (["assert", "A1", "lo cation=x"], "'lo cation' is not an attribute name"),
-    (["assert", "A1", "k=   "], "attribute 'k' is blank"),
-    (["assert", "A1", "k=" + "v" * 257], "attribute 'k' is 257 characters long"),
-    (["assert", "A1", "k" * 65 + "=x"], "is not an attribute name"),
-    (["assert", "A1", "--source", ""], "its source is blank"),
-    (["assert", "A1", "--source", "   "], "its source is blank"),
-    (["assert", "A1", "--source", "s" * 1001], "its source is 1,001 characters long"),
-    (["what-if", "A1", "1bad=x"], "'1bad' is not an attribute name"),
-])
+@pytest.mark.parametrize(("arguments", "needle"), MALFORMED_FACT_ARGUMENTS)
 def test_a_malformed_fact_argument_is_one_line_and_creates_nothing(tmp_path, arguments, needle):
     folder = tmp_path / "state-folder"
     result = perimeter(*arguments, env={"PERIMETER_STATE": str(folder / "state.yaml")})

@@ -23,7 +23,7 @@ from perimeter import FactChange, FactError, UnknownIdError
 from perimeter.cli.main import app
 from perimeter.state import store as storing
 from perimeter.state.workspace import Workspace
-from clitools import one_error_line, perimeter, subprocess_env
+from clitools import MALFORMED_FACT_ARGUMENTS, one_error_line, perimeter, subprocess_env
 from clitools import main
 
 HANG = 60
@@ -198,10 +198,9 @@ def test_the_abandoned_wait_lets_go_of_the_lock_once_it_gets_it(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    ["assert", "A1", "1bad=x"], ["assert", "A1", "lo cation=x"], ["assert", "A1", "k=   "],
-    ["assert", "A1", "--source", ""], ["assert", "A1", "--source", "   "], ["assert", "A1", "k" * 65 + "=x"],
+    *(args for args, _ in MALFORMED_FACT_ARGUMENTS),
     ["assert", "ZZ"], ["assert", "goal"], ["retract", "ZZ"], ["assert", "A1", "B3", "Z9"],
-], ids=" ".join)
+], ids=lambda args: " ".join(args)[:60])
 def test_a_bad_change_is_one_line_and_creates_no_folder_and_no_lock(state, capsys, args):
     result = main(capsys, *args)
     assert result.returncode == 2, result

@@ -9,11 +9,8 @@ touches the real /dev.  The writer itself is tested in tests/unit/test_write.py.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
-import threading
-from pathlib import Path
 
 import pytest
 
@@ -22,23 +19,11 @@ from perimeter.files import write as writer
 from clitools import one_error_line, perimeter
 from clitools import main
 from builders import mode, umask
-
-HANG = 60
-
+from builders import FifoReader, full_device
 
 
 
 
-def read_fifo_in_background(fifo: Path) -> tuple[threading.Thread, list[bytes]]:
-    got: list[bytes] = []
-
-    def read() -> None:
-        with open(fifo, "rb") as pipe:
-            got.append(pipe.read())
-
-    thread = threading.Thread(target=read, daemon=True)
-    thread.start()
-    return thread, got
 
 
 @pytest.mark.parametrize("args", [("graph", "--output"), ("spectrum", "--svg")], ids=["graph", "spectrum"])
@@ -83,34 +68,24 @@ def test_a_read_only_picture_is_refused_in_one_line_and_kept(tmp_path, args):
 def test_a_fifo_is_written_into_and_stays_a_fifo(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    thread, got = read_fifo_in_background(fifo)
+    reader = FifoReader(fifo)
     result = perimeter("graph", "--output", str(fifo))
-    thread.join(HANG)
     assert result.returncode == 0 and result.stdout == "" and result.stderr == "", result.stderr
-    assert got and got[0].startswith(b"flowchart LR")
+    assert reader.result().startswith(b"flowchart LR")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_a_full_device_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
+def test_a_full_device_is_one_line_exit_2(tmp_path, capsys):
     """/dev/full, stood in for by a FIFO whose writes fail with ENOSPC."""
     fifo = tmp_path / "full"
     os.mkfifo(fifo)
-    thread, got = read_fifo_in_background(fifo)
-    real_write = os.write
-
-    def full(fd, data):
-        if stat.S_ISFIFO(os.fstat(fd).st_mode):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
-
-    monkeypatch.setattr(writer.os, "write", full)
-    result = main(capsys, "spectrum", "--svg", str(fifo))
-    monkeypatch.undo()
-    thread.join(HANG)
+    reader = FifoReader(fifo)
+    with full_device():
+        result = main(capsys, "spectrum", "--svg", str(fifo))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         f"perimeter: {fifo}: cannot write the output: No space left on device (the device is full)"]
-    assert got == [b""] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert reader.result() == b"" and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_standard_output_by_name_gets_the_picture(capfd, monkeypatch):

@@ -31,6 +31,7 @@ from perimeter.state.store import (
     migrate,
     now,
 )
+from builders import commit_state as write
 
 TIME = "2031-05-04T03:02:01Z"
 RULES = RuleSetRef(id="tiny", fingerprint="abc123")
@@ -60,16 +61,6 @@ def document(*ids: str, source: str | None = None) -> StateDocument:
         facts=[StoredFact(id=i, attributes={"place": "here"}, source=source, time=TIME) for i in ids],
         history=[Entry(time=TIME, action="assert", fact=i, attributes={"place": "here"}, source=source)
                  for i in ids])
-
-
-def write(store: StateFile, state: StateDocument) -> None:
-    with store.transaction() as (_current, box):
-        box.append(state)
-
-
-@pytest.fixture
-def store(tmp_path) -> StateFile:
-    return StateFile(tmp_path / "state" / "state.yaml")
 
 
 # -- reading and writing ------------------------------------------------------------

@@ -23,6 +23,7 @@ from perimeter.state.store import (
     StateFile,
     StoredFact,
 )
+from builders import commit_state as write
 
 TIME = "2031-05-04T03:02:01Z"
 HANG = 30
@@ -32,16 +33,6 @@ def document(*ids: str, source: str | None = None) -> StateDocument:
     return StateDocument(rules=RuleSetRef(id="tiny", fingerprint="abc"),
                          facts=[StoredFact(id=i, source=source, time=TIME) for i in ids],
                          history=[Entry(time=TIME, action="assert", fact=i, source=source) for i in ids])
-
-
-def write(store: StateFile, state: StateDocument) -> None:
-    with store.transaction() as (_current, box):
-        box.append(state)
-
-
-@pytest.fixture
-def store(tmp_path) -> StateFile:
-    return StateFile(tmp_path / "state" / "state.yaml")
 
 
 def test_reading_takes_no_lock_even_while_a_writer_holds_it(store):

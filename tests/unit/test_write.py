@@ -13,7 +13,6 @@ import errno
 import os
 import socket
 import stat
-import threading
 from pathlib import Path
 
 import pytest
@@ -28,33 +27,14 @@ from perimeter.files.write import (
     write_hint,
     write_output,
 )
-from builders import mode, umask
+from builders import FifoReader, full_device, mode, umask
 
-HANG = 30  # seconds; only to turn a hang into a failure
 
 
 
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
-
-
-class FifoReader:
-    """A thread reading a FIFO to its end, as the other side of a pipe would."""
-
-    def __init__(self, fifo: Path):
-        self.data = b""
-        self.thread = threading.Thread(target=self._read, args=(fifo,), daemon=True)
-        self.thread.start()
-
-    def _read(self, fifo: Path) -> None:
-        with open(fifo, "rb") as pipe:
-            self.data = pipe.read()
-
-    def result(self) -> bytes:
-        self.thread.join(HANG)
-        assert not self.thread.is_alive(), "the reader never saw the end of the data"
-        return self.data
 
 
 # -- regular files --------------------------------------------------------------------------
@@ -217,22 +197,13 @@ def test_a_link_to_a_fifo_writes_into_the_fifo(tmp_path):
     assert (tmp_path / "link").is_symlink()
 
 
-def test_a_full_device_reports_enospc(tmp_path, monkeypatch):
+def test_a_full_device_reports_enospc(tmp_path):
     """What /dev/full does, injected into a FIFO's write."""
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader = FifoReader(fifo)
-    real_write = os.write
-
-    def full(fd, data):
-        if stat.S_ISFIFO(os.fstat(fd).st_mode):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
-
-    monkeypatch.setattr(writer.os, "write", full)
-    with pytest.raises(DeviceWriteError) as failed:
+    with full_device(), pytest.raises(DeviceWriteError) as failed:
         write_output(fifo, "x" * 100)
-    monkeypatch.undo()
     assert failed.value.errno == errno.ENOSPC and failed.value.filename == str(fifo)
     assert write_hint(failed.value, "other") == "the device is full"
     assert reader.result() == b""
