@@ -1,5 +1,9 @@
 """The one writer: every file perimeter writes goes through here.
 
+(The one exception holds no data: the state's empty lock file, and the folder
+it needs, are created by `state/lock.py`, which must open the lock without
+following links and keep it open to hold the `flock`.)
+
 An output named by the user (`graph --output P`, `spectrum --svg P`) is
 written as a shell redirection `> P` would write it, except that a regular
 file is never left half written:
