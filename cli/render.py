@@ -69,7 +69,7 @@ def _table(rows: list[list[str]], states: list[str | None] | None = None) -> str
 
 
 def _blocker(b: Any) -> dict[str, Any]:
-    return {"id": b.id, "kind": b.kind, "basis": b.basis.value,
+    return {"id": b.id, "kind": b.kind, "basis": b.basis.value, "to_start": b.to_start,
             "citation": {"section": b.citation.section, "quote": b.citation.quote}}
 
 
@@ -99,7 +99,8 @@ def status_text(conclusions: Conclusions, state_file: str) -> str:
     rows = [["STEP", "STATE", "TITLE", "BLOCKERS"]]
     states: list[str | None] = [None]
     for s in [*conclusions.steps, *conclusions.goals]:
-        names = ", ".join(need_name(b.id, b.kind) if b.kind not in FACT_KINDS else f"{b.title} ({b.detail})"
+        names = ", ".join(f"{b.title} ({b.detail})" if b.kind in FACT_KINDS
+                          else need_name(b.id, b.kind) + (" (not met when taken)" if b.to_start and s.fact else "")
                           for b in s.blockers)
         rows.append([safe(s.id), s.state.value, safe(s.title), safe(names)])
         states.append(s.state.value)

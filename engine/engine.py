@@ -255,6 +255,10 @@ class Engine:
 
     def _assert(self, fact: Fact, force: bool, undo: list[tuple[str, Fact]]) -> None:
         previous = self._facts.get(fact.id)
+        if previous is not None:  # new attributes for a recorded step: not a new start
+            fact = fact.model_copy(update={"started_without": previous.started_without})
+        elif fact.id in self.pathway.steps:
+            fact = fact.model_copy(update={"started_without": self._unmet_to_start(fact.id)})
         if previous == fact:
             return
         if previous is not None:
@@ -267,9 +271,17 @@ class Engine:
         undo.append(("assert", fact))
         if not force and fact.id in self.pathway.steps:
             status = step_status(self.pathway, self.mode, self._evaluator.evaluation((fact.id,)), self._facts, fact.id)
-            if status.state is State.VIOLATED:
-                raise RefusedError(words.refusal(fact.id, status.blockers),
-                                   hint=words.attribute_hint(fact.id, status.blockers), blockers=status.blockers)
+            # what it was started without is carried over, not brought in by this change
+            blockers = tuple(b for b in status.blockers if not b.to_start)
+            if blockers:
+                raise RefusedError(words.refusal(fact.id, blockers),
+                                   hint=words.attribute_hint(fact.id, blockers), blockers=blockers)
+
+    def _unmet_to_start(self, step: str) -> tuple[str, ...]:
+        """The preconditions needed only to start `step` that fail now, under any reading: what a
+        step taken by force now was taken without."""
+        holds = self._evaluator.evaluation((step,)).holds
+        return tuple(r.id for r in self.pathway.steps[step].preconditions if r.to_start and not r.met_by(holds))
 
     def _refuse_if_blocked(self, step: str, missing: frozenset[str], *, updating: bool = False) -> None:
         """Refuse taking `step` while a precondition fails; new attributes for a recorded step are not

@@ -114,10 +114,10 @@ def _explain_condition(pathway: Pathway, facts: dict[str, Fact], target: str) ->
 def _support(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
              target: str) -> tuple[Support, ...]:
     missing = evaluation.unmet.get(target, frozenset())
-    recorded = target in facts
+    fact = facts.get(target)
     supports = []
     for r in pathway.preconditions(target, mode):
-        if r.id in missing and not (r.to_start and recorded):
+        if (r.id in fact.started_without) if r.to_start and fact is not None else r.id in missing:
             continue
         title = " / ".join(pathway.title_of(n) for n in r.needs)
         supports.append(Support(

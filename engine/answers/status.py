@@ -202,7 +202,8 @@ def step_status(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dic
     missing = evaluation.unmet.get(step, frozenset())
     fact = facts.get(step)
     blockers = [blocker_of(pathway, r) for r in pathway.preconditions(step, mode)
-                if r.id in missing and not (r.to_start and fact is not None)]  # needed to start, not to stay
+                if (r.id in fact.started_without if r.to_start and fact is not None  # needed to start, not to stay
+                    else r.id in missing)]
     if fact is not None:
         blockers += fact_blockers(rule, fact, evaluation)
     if rule.derived:

@@ -180,6 +180,12 @@ def load_measures(pathway: Pathway, paths: str | Path | Iterable[str | Path] | N
 def _collect_facts(pathway: Pathway, fact_file: FactFile, source: SourceMap, facts: dict[str, Fact],
                    diagnostics: list[Diagnostic]) -> None:
     for i, entry in enumerate(fact_file.facts):
+        if entry.started_without:
+            diagnostics.append(source.diagnostic(
+                ("facts", i, "started_without"), codes.BAD_FACT,
+                f"'{entry.id}': a fact file cannot say what a step was started without (the state records it "
+                "when a step is forced in)", "remove `started_without`, and record the step with assert --force"))
+            continue
         try:
             fact = make_fact(pathway, entry.id, entry.attributes, entry.source, entry.citation)
         except UnknownIdError as error:

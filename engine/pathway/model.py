@@ -314,6 +314,11 @@ class Fact(Strict):
     source: Source | None = None
     """At most 1,000 characters."""
     citation: Citation | None = None
+    started_without: tuple[Text, ...] = ()
+    """For a step recorded by force: the preconditions needed only to start it
+    (`to_start`) that did not hold when it was taken, by requirement id.  Each
+    stays a breach however the facts change later; the state keeps them, a fact
+    file cannot state them."""
 
 
 class Measure(Strict):

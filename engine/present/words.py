@@ -146,6 +146,8 @@ def _blocker_sentence(blocker: Blocker) -> str:
     if blocker.kind in FACT_KINDS:
         return f"{blocker.title} ({blocker.detail}; {blocker.basis.value}: \"{blocker.citation.quote}\")"
     verb = "do not hold" if blocker.kind in _GROUPS else "does not hold"
+    if blocker.to_start:  # a violation of a recorded step: it was taken without it
+        verb = "did not hold when it was taken"
     return f"{need_name(blocker.id, blocker.kind)} {verb} ({blocker.basis.value}: \"{blocker.citation.quote}\")"
 
 

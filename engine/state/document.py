@@ -20,10 +20,12 @@ from ..files.read import SourceMap
 from ..pathway.model import Fact, Identifier, Strict, Text
 from ..version import __version__
 
-FORMAT = 2
+FORMAT = 3
 """The state file format this version writes; older ones are migrated, newer refused.
 
-Format 2 added `written_by`, so a state file names the perimeter that wrote it."""
+Format 2 added `written_by`, so a state file names the perimeter that wrote it.
+Format 3 added a fact's `started_without`: what a step forced in was taken
+without, of the preconditions needed only to start it."""
 
 WRITER = f"perimeter {__version__}"
 HEADER = "# perimeter state: the facts asserted, with their history. Edit with care.\n"
@@ -73,7 +75,13 @@ def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "format": 2, "written_by": "perimeter 0.1.0 (state format 1)"}
 
 
-MIGRATIONS = {1: _from_format_1}
+def _from_format_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 did not record what a forced step was started without; nothing is known of it, so
+    every fact gets none, and a step forced in then stays shown as done, as it was."""
+    return {**data, "format": 3}
+
+
+MIGRATIONS = {1: _from_format_1, 2: _from_format_2}
 """format -> the function that lifts a state of that format by one."""
 
 

@@ -115,8 +115,7 @@ class Workspace:
                         fact = next(f for f in engine.facts if f.id == id_)
                         old = kept.get(id_)
                         if old is None or _content(old) != _content(fact):  # unchanged: it keeps its time
-                            kept[id_] = StoredFact(id=id_, attributes=fact.attributes, source=fact.source,
-                                                   citation=fact.citation, time=time)
+                            kept[id_] = StoredFact(**dict(fact), time=time)
                         attributes, source = dict(fact.attributes), fact.source
                     else:
                         kept.pop(id_, None)
@@ -174,9 +173,16 @@ class Workspace:
         if unknown:
             message = f"the state names {', '.join(id_ for _, id_ in unknown)}, which the rule set does not have"
             hint = "edit those entries out, or reset the state"
-            source = self.store.source
-            raise StoreError(source.diagnostic(("facts", unknown[0][0], "id"), codes.STATE_UNKNOWN_IDS, message, hint)
-                             if source is not None else Diagnostic(where, 0, 0, codes.STATE_UNKNOWN_IDS, message, hint))
+            raise StoreError(self._where(("facts", unknown[0][0], "id"), codes.STATE_UNKNOWN_IDS, message, hint))
+        for i, fact in enumerate(state.facts):
+            taken = {r.id for r in self.pathway.steps[fact.id].preconditions
+                     if r.to_start} if fact.id in self.pathway.steps else set()
+            stray = [id_ for id_ in fact.started_without if id_ not in taken]
+            if stray:
+                message = (f"'{fact.id}' is said to be started without {', '.join(stray)}, "
+                           "which the rule set does not have as a precondition needed to start it")
+                raise StoreError(self._where(("facts", i, "started_without"), codes.STATE_UNKNOWN_IDS, message,
+                                             "edit that entry out, or reset the state"))
         if self._facts_named and state.baseline != self._baseline_files:
             raise StoreError(Diagnostic(
                 where, 0, 0, codes.STATE_OTHER_BASELINE,
@@ -184,12 +190,17 @@ class Workspace:
                 "reset the state to start over from these facts"))
         return state
 
+    def _where(self, path: tuple[str | int, ...], code: str, message: str, hint: str) -> Diagnostic:
+        """A problem at `path` in the state file, located by line when the file was read."""
+        source = self.store.source
+        return (source.diagnostic(path, code, message, hint) if source is not None
+                else Diagnostic(str(self.store.path), 0, 0, code, message, hint))
+
 
 def _facts(state: StateDocument) -> tuple[Fact, ...]:
-    return tuple(Fact(id=f.id, attributes=f.attributes, source=f.source, citation=f.citation)
-                 for f in state.facts)
+    return tuple(Fact(**{k: v for k, v in f if k != "time"}) for f in state.facts)
 
 
 def _content(fact: Fact) -> tuple[object, ...]:
     """What a fact says, apart from when it was recorded."""
-    return fact.id, fact.attributes, fact.source, fact.citation
+    return fact.id, fact.attributes, fact.source, fact.citation, fact.started_without

@@ -21,6 +21,7 @@ from builders import write_facts, write_rules
 from clitools import subprocess_env
 from perimeter.state.store import StoreError
 from perimeter.state.workspace import Workspace
+from perimeter.state.document import FORMAT
 
 HANG = 120
 
@@ -72,7 +73,7 @@ def test_killing_asserts_at_random_moments_never_breaks_the_state_or_loses_an_ac
     assert killed and acknowledged, "the kills must land both before and after some writes finished"
     subprocess.run([*command, "assert", "S39"], capture_output=True, timeout=HANG, env=subprocess_env())
     assert not list(path.parent.glob(".state.yaml.*.tmp")), "the next write sweeps up killed writers' leftovers"
-    assert yaml.safe_load(path.read_text())["format"] == 2
+    assert yaml.safe_load(path.read_text())["format"] == FORMAT
 
 
 def test_writers_asserting_and_retracting_at_once_lose_no_update_and_readers_never_see_half_a_file(world):
@@ -87,7 +88,7 @@ def test_writers_asserting_and_retracting_at_once_lose_no_update_and_readers_nev
     while any(w.poll() is None for w in writers):
         text = path.read_bytes()  # the whole file, as a reader sees it
         document = yaml.safe_load(text)
-        assert document["format"] == 2 and isinstance(document["facts"], list)
+        assert document["format"] == FORMAT and isinstance(document["facts"], list)
         reads += 1
         time.sleep(0.01)
     for writer in writers:

@@ -99,6 +99,17 @@ def test_a_step_needed_to_start_is_refused_then_stays_done_when_its_condition_is
     assert re.search(r"B1\s+done", invoke(*a7, "status").stdout)
 
 
+def test_a_step_forced_in_without_what_it_needs_to_start_is_violated_and_stays_so(a7, state):
+    assert invoke(*a7, "assert", "B1", "--force").exit_code == 0
+    assert invoke(*a7, "assert", "permit").exit_code == 0, "establishing it afterwards does not mend the start"
+    assert re.search(r"B1\s+violated\s+.*permit \(not met when taken\)$", invoke(*a7, "status").stdout, re.MULTILINE)
+    (b1,) = [s for s in json.loads(invoke(*a7, "status", "--json").stdout)["steps"] if s["id"] == "B1"]
+    assert [(b["id"], b["to_start"]) for b in b1["blockers"]] == [("permit", True)]
+    assert "permit did not hold when it was taken" in invoke(*a7, "why", "B1").stdout
+    (fact,) = [f for f in yaml.safe_load(state.read_text())["facts"] if f["id"] == "B1"]
+    assert fact["started_without"] == ["permit"]
+
+
 def test_show_says_which_preconditions_are_groups_and_which_are_needed_to_start(a7):
     assert "requires one of A3, A5 (stated)" in invoke(*a7, "show", "A7").stdout
     assert "requires to start permit (stated)" in invoke(*a7, "show", "B1").stdout

@@ -21,6 +21,7 @@ from perimeter.files.sources import shipped_dir
 from builders import write_facts, write_rules
 from clitools import one_error_line, perimeter
 from clitools import main
+from perimeter.state.document import FORMAT
 
 runner = CliRunner()
 SHIPPED_FACTS = sorted(str(p) for p in shipped_dir("facts").glob("*.yaml"))  # installed, or in the checkout
@@ -110,7 +111,7 @@ def test_the_state_is_readable_yaml_with_the_time_and_source_of_every_entry(stat
     assert text.startswith("# perimeter state:")
     assert "!!" not in text and "\t" not in text
     document = yaml.safe_load(text)
-    assert document["format"] == 2 and document["written_by"].startswith("perimeter ")
+    assert document["format"] == FORMAT and document["written_by"].startswith("perimeter ")
     assert document["rules"]["id"] == "downie-2013" and document["rules"]["fingerprint"]
     assert document["baseline"] == SHIPPED_FACTS
     assert len(document["facts"]) == 26  # the 25 baseline facts and A1
@@ -257,11 +258,11 @@ def test_an_unreadable_state_is_reported_in_one_line_and_left_untouched(state, c
 
 def test_a_state_from_a_newer_perimeter_is_refused(state, capsys):
     state.parent.mkdir(parents=True)
-    state.write_text("format: 3\nrules: {id: downie-2013, fingerprint: x}\nsomething_new: [1, 2]\n")
+    state.write_text(f"format: {FORMAT + 1}\nrules: {{id: downie-2013, fingerprint: x}}\nsomething_new: [1, 2]\n")
     before = snapshot(state.parent)
     for result in (perimeter("assert", "A1"), main(capsys, "status"), main(capsys, "reset")):
         line = one_error_line(result)
-        assert "written by a newer perimeter (state format 3; this perimeter reads formats up to 2)" in line
+        assert f"written by a newer perimeter (state format {FORMAT + 1}; this perimeter reads formats up to {FORMAT})" in line
     assert snapshot(state.parent) == {**before, "state.yaml.lock": b""}
 
 
@@ -357,6 +358,24 @@ history:
 """
 
 
+def test_a_format_2_state_is_migrated_with_a_backup_and_its_forced_steps_keep_their_state(state, capsys):
+    """Format 2 did not record what a forced step was started without: such a step stays as it was shown."""
+    state.parent.mkdir(parents=True)
+    assert main(capsys, "assert", "A1").returncode == 0
+    written = yaml.safe_load(state.read_text())
+    written["format"] = 2
+    for fact in written["facts"]:
+        del fact["started_without"]
+    old = yaml.safe_dump(written, sort_keys=False)
+    state.write_text(old)
+    assert main(capsys, "assert", "A2").returncode == 0
+    assert state.with_name("state.yaml.format2.bak").read_text() == old
+    migrated = yaml.safe_load(state.read_text())
+    assert migrated["format"] == FORMAT == 3
+    assert [(f["id"], f["started_without"]) for f in migrated["facts"] if f["id"] in ("A1", "A2")] == [
+        ("A1", []), ("A2", [])]
+
+
 def test_a_format_1_state_is_read_as_is_and_migrated_on_the_next_write_with_a_backup(state, capsys):
     state.parent.mkdir(parents=True)
     state.write_text(FORMAT_1)
@@ -367,7 +386,7 @@ def test_a_format_1_state_is_read_as_is_and_migrated_on_the_next_write_with_a_ba
     backup = state.with_name("state.yaml.format1.bak")
     assert backup.read_text() == FORMAT_1
     migrated = yaml.safe_load(state.read_text())
-    assert migrated["format"] == 2 and migrated["written_by"].startswith("perimeter ")
+    assert migrated["format"] == FORMAT and migrated["written_by"].startswith("perimeter ")
     assert [f["id"] for f in migrated["facts"]] == ["A1", "A2"]
     assert [e["fact"] for e in migrated["history"] if e["action"] == "assert"] == ["A1", "A2"]
 

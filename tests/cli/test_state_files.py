@@ -28,6 +28,7 @@ from perimeter.files import write as writer
 from perimeter.state.store import KEPT_BACKUPS, WRITER
 from clitools import main
 from builders import mode, umask
+from perimeter.state.document import FORMAT
 
 STAMPED = re.compile(r"state\.yaml\.\d{8}T\d{12}Z\.bak")
 
@@ -100,7 +101,7 @@ def test_a_planted_migration_backup_link_is_not_followed(state, capsys):
     (kept,) = state.parent.glob("state.yaml.*.format1.bak")
     assert kept.read_text() == old, "the copy is kept under another name, not lost"
     migrated = yaml.safe_load(state.read_text())
-    assert migrated["format"] == 2 and migrated["written_by"] == WRITER
+    assert migrated["format"] == FORMAT and migrated["written_by"] == WRITER
 
 
 # -- modes and groups -------------------------------------------------------------------------
@@ -287,7 +288,7 @@ def test_a_duplicated_fact_is_one_line_with_both_lines_and_no_bug_report(state, 
 @pytest.mark.parametrize("written", ['"2"', "2.0", '"1"', "'3'", "3.0", "null", "true"])
 def test_a_format_that_is_not_a_whole_number_is_refused_with_its_line(state, capsys, written):
     ok(capsys, "assert", "A1")
-    state.write_text(re.sub(r"^format: 2$", f"format: {written}", state.read_text(), flags=re.MULTILINE))
+    state.write_text(re.sub(rf"^format: {FORMAT}$", f"format: {written}", state.read_text(), flags=re.MULTILINE))
     before = snapshot(state.parent)
     line = one_line(main(capsys, "assert", "A2"))
     assert f"{state}:2:1:" in line or "is not one perimeter ever wrote" in line, line

@@ -22,7 +22,8 @@ def test_status_json_has_the_stable_shape_and_the_2013_states():
     assert [k for k, v in states.items() if v == "eligible"] == ["A1", "A2", "B3"]
     assert set(document["steps"][0]) == {"id", "title", "state", "blockers"}
     b1 = next(s for s in document["steps"] if s["id"] == "B1")
-    assert b1["blockers"] == [{"id": "vetting", "kind": "condition", "basis": "stated", "citation": {
+    assert b1["blockers"] == [{"id": "vetting", "kind": "condition", "basis": "stated", "to_start": False,
+                               "citation": {
         "section": b1["blockers"][0]["citation"]["section"],
         "quote": b1["blockers"][0]["citation"]["quote"]}}]
     assert "vetting" in b1["blockers"][0]["citation"]["quote"]

@@ -294,14 +294,37 @@ def test_a_to_start_group_is_needed_to_take_the_step_and_not_to_keep_it(make):
         "a lasting precondition still counts"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a step forced in while a to_start precondition does not hold shows as "
-                                       "done (step_status drops to_start blockers of every recorded step), and "
-                                       "`why` says it was met when the step was taken")
 def test_a_step_forced_without_its_to_start_precondition_is_violated(make):
     engine = make(ENTRY)
     engine.assert_fact("ind", force=True)
     status = engine.status("ind")
     assert status.state is State.VIOLATED and [b.id for b in status.blockers] == ["no_hold"]
+    assert status.blockers[0].to_start and status.fact is not None and status.fact.started_without == ("no_hold",)
+    (reason,) = engine.explain("ind").reasons
+    assert "no_hold did not hold when it was taken" in reason and "was met" not in reason, reason
+
+
+def test_establishing_later_what_a_step_was_started_without_does_not_mend_it(make):
+    """It was taken without it: that stays so.  Retracting the step and taking it again mends it."""
+    engine = make(ENTRY)
+    engine.assert_fact("ind", force=True)
+    engine.assert_fact("no_hold")
+    assert engine.status("ind").state is State.VIOLATED
+    engine.retract_fact("ind")
+    engine.assert_fact("ind")
+    assert engine.status("ind").state is State.DONE
+
+
+def test_new_attributes_for_a_step_started_without_keep_the_breach(make):
+    pathway = compile_rules(rule_set(step("ind", need("no_hold", to_start=True),
+                                          constraints=[constraint("place", "here", "there")]),
+                                     conditions=["no_hold"], pathway="update"))
+    engine = make(pathway)
+    engine.assert_fact("ind", {"place": "here"}, force=True)
+    engine.assert_fact("no_hold")
+    engine.assert_fact("ind", {"place": "there"})
+    status = engine.status("ind")
+    assert status.state is State.VIOLATED and status.fact is not None and status.fact.attributes == {"place": "there"}
 
 
 def test_why_does_not_claim_a_withdrawn_to_start_precondition_holds(make):
