@@ -18,5 +18,9 @@ COMMAND_HINTS: dict[str, str] = {
     codes.STATE_UNKNOWN_IDS: "edit those entries out, or `perimeter reset`",
     codes.STATE_OTHER_BASELINE: "`perimeter reset` with --facts to start over from these facts",
     codes.BENCH_FAILED: "run `python -m perimeter.bench N` to see it",
+    codes.NO_SCENARIO_FILES: "name them: `perimeter test FILE...` (only the shipped rule set has its own)",
+    codes.FACT_FILE: "pass it with --facts",
+    codes.RULE_FILE: "pass it with --rules",
+    codes.SCENARIO_FILE: "run it with `perimeter test`",
 }
 """Error or diagnostic code -> the hint the command line gives instead of the library's."""

@@ -64,10 +64,10 @@ def main(
         None, "--state", envvar="PERIMETER_STATE", metavar="PATH",
         help="State file (default: $XDG_STATE_HOME/perimeter/state.yaml or ~/.local/state/perimeter/state.yaml)."),
     rules: Optional[list[Path]] = typer.Option(None, "--rules", metavar="PATH",
-                                               help="Rule file or folder (default: the paper's pathway)."),
+                                               help="Rule file or folder (default: the shipped rule set, Downie (2013)'s pathway)."),
     facts: Optional[list[Path]] = typer.Option(None, "--facts", metavar="PATH",
-                                               help="Fact file or folder to start from (default: the 2013 baseline)."),
-    stated_only: bool = typer.Option(False, "--stated-only", help="Apply only what the paper states, not what it implies."),
+                                               help="Fact file or folder to start from (default: the shipped rule set's baseline)."),
+    stated_only: bool = typer.Option(False, "--stated-only", help="Apply only the preconditions the rule set marks stated, not those it marks implied."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     ctx.obj = Options(state, rules or None, facts or None,
@@ -110,7 +110,7 @@ def status(ctx: typer.Context, json_: bool = JSON) -> None:
 
 @app.command("next")
 def next_(ctx: typer.Context, json_: bool = JSON) -> None:
-    """The steps that can be taken now, in the paper's order."""
+    """The steps that can be taken now, in the rule set's sequence order."""
     conclusions = _workspace(ctx).conclusions()
     ids = conclusions.by_state(perimeter.State.ELIGIBLE)
     _echo(render.next_json(conclusions, ids) if json_ else render.next_text(conclusions, ids))
@@ -211,18 +211,40 @@ def check(ctx: typer.Context,
           json_: bool = JSON) -> None:
     """Validate rule and fact files without evaluating anything: every finding, sorted."""
     from perimeter.pathway.check import check as check_files
-    from perimeter.pathway.check import classify
+    from perimeter.pathway.check import sort_files
+    from perimeter.scenarios.load import check_scenario_files
 
     options: Options = ctx.obj
     if files:
-        rules, facts = classify(files)
-        findings = check_files(rules or options.rules, facts)
+        # told apart by their keys, folders by their files; scenarios against the rule set given or in force
+        rules, facts, scenarios = sort_files(files)
+        findings = check_files(rules or options.rules, facts) if rules or facts else []
+        findings = sorted(findings + check_scenario_files(scenarios, rules or options.rules))
     else:
         findings = check_files(options.rules, options.facts)
+    findings = [_with_command_hint(f) for f in findings]
     _echo(render.findings_json(findings) if json_ else render.findings_text(findings))
     errors = [f for f in findings if f.severity.value == "error"]
     if errors or (strict and findings):
         raise typer.Exit(2)
+
+
+@app.command("test")
+def scenario_test(ctx: typer.Context,
+                  scenarios: Optional[list[Path]] = typer.Argument(
+                      None, metavar="[SCENARIO]...",
+                      help="Scenario files or folders (default: the shipped rule set's own; name them for any other)."),
+                  coverage: bool = typer.Option(False, "--coverage",
+                                                help="Also list each precondition the scenarios saw met and unmet."),
+                  json_: bool = JSON) -> None:
+    """Run scenario files on fresh engines (no state is read or written): exit 1 when an expectation fails."""
+    from . import scenarios as report
+
+    options: Options = ctx.obj
+    run = perimeter.run_scenarios(scenarios or None, options.rules, options.facts, mode=options.mode)
+    _echo(report.run_json(run, coverage) if json_ else report.run_text(run, coverage))
+    if not run.passed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -52,6 +52,14 @@ from .pathway.facts import (
 )
 from .pathway.model import Basis, Citation, Fact
 from .pathway.schema import json_schema
+from .scenarios.results import (
+    Coverage,
+    Mismatch,
+    PreconditionCoverage,
+    ScenarioResult,
+    ScenarioRun,
+)
+from .scenarios.run import run_scenarios
 from .state.workspace import Workspace
 from .version import __version__
 
@@ -68,6 +76,7 @@ __all__ = [
     "CompileError",
     "ConditionStatus",
     "Conclusions",
+    "Coverage",
     "Diagnostic",
     "Engine",
     "Evaluation",
@@ -79,14 +88,18 @@ __all__ = [
     "Kind",
     "LoadError",
     "MeasureStatus",
+    "Mismatch",
     "Mode",
     "Pathway",
     "PerimeterError",
     "Plan",
     "PlanItem",
+    "PreconditionCoverage",
     "Reason",
     "RefusedError",
     "RelationshipAnswer",
+    "ScenarioResult",
+    "ScenarioRun",
     "State",
     "StoreError",
     "Standing",
@@ -102,5 +115,6 @@ __all__ = [
     "json_schema",
     "load_pathway",
     "open_engine",
+    "run_scenarios",
     "__version__",
 ]

@@ -30,6 +30,9 @@ PARSE = "parse"  # not YAML perimeter accepts: bad syntax, a duplicate key, a ta
 SCHEMA = "schema"  # a value that does not fit the file's model: an unknown or missing field, a wrong type
 CONTROL_CHARACTER = "control-character"  # a text holding a control or bidi character (shown escaped: \x1b, \u202e)
 NO_YAML_FILES = "no-yaml-files"  # a folder named as rules or facts that holds no .yaml file
+FACT_FILE = "fact-file"  # a fact file where rule files are expected (told by its top-level keys)
+RULE_FILE = "rule-file"  # a rule file where fact files are expected
+SCENARIO_FILE = "scenario-file"  # a scenario file where rule or fact files are expected
 
 # -- compiling a rule set (perimeter.pathway.compile) -------------------------
 NO_STEPS = "no-steps"  # a rule set without a single step
@@ -59,6 +62,7 @@ UNREACHABLE = "unreachable"  # steps that need a condition no step provides and 
 NOT_NEEDED = "not-needed"  # a step the goal never needs, or a condition nothing needs or records
 AGAINST_SEQUENCE = "against-sequence"  # an implied precondition on a later-numbered step of the same series
 NO_LANE = "no-lane"  # a step with a `sector:` but no `lane:` in a rule set that declares its own lanes
+CONTEXT_NEEDED = "context-needed"  # a condition declared `context: true` that a step or goal needs
 
 # -- the state file (perimeter.state) -----------------------------------------
 STATE_IS_FOLDER = "state-is-folder"  # the state path names a folder, not a file
@@ -67,6 +71,14 @@ STATE_UNWRITABLE = "state-unwritable"  # the state, its lock or its backup copy 
 STATE_OTHER_RULES = "state-other-rules"  # a state file that belongs to another rule set
 STATE_UNKNOWN_IDS = "state-unknown-ids"  # a state file naming ids the rule set does not have
 STATE_OTHER_BASELINE = "state-other-baseline"  # a state file started from other fact files than those given
+
+# -- scenario files (perimeter.scenarios) -------------------------------------
+NO_SCENARIOS = "no-scenarios"  # a scenario file that lists no scenario
+DUPLICATE_SCENARIO = "duplicate-scenario"  # two scenarios of one file with one name (compared without case)
+SCENARIO_OTHER_RULES = "scenario-other-rules"  # a scenario file written for another rule set than the one in force
+BAD_SCENARIO = "bad-scenario"  # an action or expectation that does not fit the rule set (a condition given a
+# step state, an id expected in two states, `from` naming no earlier scenario, a goal retracted)
+NO_SCENARIO_FILES = "no-scenario-files"  # scenarios asked for with no file, for a rule set that ships none
 
 # -- the benchmark (perimeter.bench) ------------------------------------------
 BENCH_FAILED = "bench-failed"  # a benchmark run in its own process failed

@@ -33,6 +33,7 @@ from .answers.status import (
     Transition,
     closure,
     conclude,
+    started_without,
     step_status,
 )
 from .backends.protocol import Before, Evaluation, Evaluator, Journal, rewound
@@ -258,7 +259,8 @@ class Engine:
         if previous is not None:  # new attributes for a recorded step: not a new start
             fact = fact.model_copy(update={"started_without": previous.started_without})
         elif fact.id in self.pathway.steps:
-            fact = fact.model_copy(update={"started_without": self._unmet_to_start(fact.id)})
+            holds = self._evaluator.evaluation((fact.id,)).holds
+            fact = fact.model_copy(update={"started_without": started_without(self.pathway, fact.id, holds)})
         if previous == fact:
             return
         if previous is not None:
@@ -276,12 +278,6 @@ class Engine:
             if blockers:
                 raise RefusedError(words.refusal(fact.id, blockers),
                                    hint=words.attribute_hint(fact.id, blockers), blockers=blockers)
-
-    def _unmet_to_start(self, step: str) -> tuple[str, ...]:
-        """The preconditions needed only to start `step` that fail now, under any reading: what a
-        step taken by force now was taken without."""
-        holds = self._evaluator.evaluation((step,)).holds
-        return tuple(r.id for r in self.pathway.steps[step].preconditions if r.to_start and not r.met_by(holds))
 
     def _refuse_if_blocked(self, step: str, missing: frozenset[str], *, updating: bool = False) -> None:
         """Refuse taking `step` while a precondition fails; new attributes for a recorded step are not

@@ -11,12 +11,15 @@ import difflib
 from collections.abc import Iterable
 
 
-def close_matches(word: str, known: Iterable[str], limit: int = 3) -> tuple[str, ...]:
-    """The known names nearest to `word`, best first, compared without case; () when none is close."""
+def close_matches(word: str, known: Iterable[str], limit: int = 3, cutoff: float = 0.5) -> tuple[str, ...]:
+    """The known names nearest to `word`, best first, compared without case; () when none is close.
+
+    `cutoff` is difflib's: how alike (0 to 1) a name must be to be offered.
+    """
     by_folded: dict[str, str] = {}
     for name in known:
         by_folded.setdefault(name.casefold(), name)
-    matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=limit, cutoff=0.5)
+    matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=limit, cutoff=cutoff)
     return tuple(by_folded[m] for m in matches)
 
 

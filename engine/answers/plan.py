@@ -2,7 +2,7 @@
 
 A plan is minimal (only what the target needs and does not yet have),
 valid (everything after its preconditions) and deterministic (among the
-items whose preconditions are planned, the paper's sequence number goes
+items whose preconditions are planned, the rule set's sequence number goes
 first, then the author's order).  It ends with the target.
 """
 

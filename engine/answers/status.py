@@ -6,6 +6,7 @@ same conclusions, whichever evaluator produced it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict
@@ -159,6 +160,12 @@ def blocker_of(pathway: Pathway, requirement: Requirement) -> Blocker:
                    title=" / ".join(pathway.title_of(n) for n in requirement.needs), basis=requirement.basis,
                    citation=requirement.citation, needs=requirement.needs, at_least=requirement.at_least,
                    to_start=requirement.to_start)
+
+
+def started_without(pathway: Pathway, step: str, holds: Collection[str]) -> tuple[str, ...]:
+    """The preconditions needed only to start `step` that fail with `holds`, under any reading: what
+    the step, taken by force now, is taken without."""
+    return tuple(r.id for r in pathway.steps[step].preconditions if r.to_start and not r.met_by(holds))
 
 
 FACT_KINDS = frozenset({"attribute", "constraint"})

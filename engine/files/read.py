@@ -4,7 +4,8 @@ PyYAML's own constructors forget where values came from and let a duplicate
 key silently overwrite the first.  We compose the node tree (in C when
 available), walk it ourselves to build plain data plus a map from each value's
 path to its line, and hand the data to pydantic.  Validation errors are then
-mapped back onto lines, so every complaint reads `file:line: ...`.
+mapped back onto lines, so every complaint reads `file:line: ...`, and put in
+perimeter's words (`schema_words.py`).
 
 Limits guard against hostile files: files are read through `raw.py`, so only
 regular files are read (a FIFO or a device is refused before it is opened) and
@@ -26,12 +27,12 @@ from typing import Any, TypeVar
 
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types-PyYAML is not a dependency)
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from .. import codes
 from ..errors import Diagnostic, LoadError
 from .raw import decode_text, file_error, read_bounded
 from .raw import size_in_words as size_in_words  # re-exported: callers name it from here
+from .schema_words import a_kind, schema_diagnostic
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
@@ -198,13 +199,13 @@ def validate(model: type[Model], document: Document) -> Model:
         raise file_error(file, "the file is empty",
                          f"write a YAML mapping with the keys {', '.join(model.model_fields)}")
     if not isinstance(data, dict):
-        raise LoadError(Diagnostic(file, 1, 1, codes.LOAD, f"expected a mapping at the top, found {_kind(data)}",
+        raise LoadError(Diagnostic(file, 1, 1, codes.LOAD, f"expected a mapping at the top, found {a_kind(data)}",
                                    f"start the file with one of the keys {', '.join(model.model_fields)}"))
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise LoadError(Diagnostic(file, 0, 0, codes.SCHEMA, "does not fit the schema"),
-                        diagnostics=[_schema_diagnostic(document.source, e) for e in error.errors()]) from None
+                        diagnostics=[schema_diagnostic(model, data, document.source, e) for e in error.errors()]) from None
 
 
 class _Builder:
@@ -322,42 +323,3 @@ def _reader_error(error: yaml.reader.ReaderError, text: str, file: str) -> LoadE
 def _short_tag(tag: str) -> str:
     """`!!python/name:os.system` as the author wrote it, not PyYAML's long form."""
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-def _schema_diagnostic(source: SourceMap, error: ErrorDetails) -> Diagnostic:
-    loc = tuple(error["loc"])
-    field = ".".join(str(part) for part in loc) or "document"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return source.diagnostic(loc, codes.SCHEMA, f"unknown field '{loc[-1]}'",
-                                 "remove it or check its spelling against the schema")
-    if kind == "missing":
-        return source.diagnostic(loc, codes.SCHEMA, f"missing field '{field}'", "add it")
-    given = error.get("input")
-    shown = f"{_kind(given)} {given!r}" if not isinstance(given, (dict, list, type(None))) else _kind(given)
-    if len(shown) > 60:
-        shown = shown[:57] + (f"... ({len(given):,} characters)" if isinstance(given, str) else "...")
-    return source.diagnostic(loc, codes.SCHEMA, f"{field}: {error['msg']}, given {shown}", _schema_hint(kind))
-
-
-def _schema_hint(kind: str) -> str:
-    if kind == "string_pattern_mismatch":
-        return "an id starts with a letter, then letters, digits, _ . or -, 64 characters at most"
-    if kind == "string_too_short":
-        return "write some text; it must not be empty"
-    if kind.startswith("string"):
-        return "quote the value if it is meant as text"
-    if kind.startswith("enum"):
-        return "use one of the listed values"
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return "write a whole number, such as 4"
-    if kind in {"list_type", "dict_type", "model_type"}:
-        return "check the indentation and the expected shape"
-    return "compare with the rule-file reference in the README"
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)

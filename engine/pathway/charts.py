@@ -76,7 +76,8 @@ def check_lanes(files: Files, diagnostics: list[Diagnostic],
             if found is None:
                 matches = close_matches(step.lane, list(lanes))
                 hint = "declare it under `lanes:`" if declared else (
-                    "declare it under `lanes:`, or use one of the paper's: " + ", ".join(PAPER_LANES))
+                    "declare it under `lanes:`, or use one of the three lanes of a rule set that declares none: "
+                    + ", ".join(PAPER_LANES))
                 diagnostics.append(source.diagnostic(
                     ("steps", i, "lane"), codes.UNKNOWN_LANE,
                     f"{step.id} is in lane '{step.lane}', which is not declared", did_you_mean(matches) or hint, matches))

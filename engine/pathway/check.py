@@ -4,10 +4,13 @@ Errors are what stops a rule set from loading (parse, schema, duplicate id,
 unknown reference, cycle), and texts holding control or bidi characters (a
 title that would drive a terminal; found by `perimeter.files.sanitise`).
 Warnings are what an author probably did not mean: a condition the pathway
-needs that the baseline lacks and no step provides, steps and conditions no
-goal needs, implied preconditions that run against the paper's own sequence
-numbers, ids written in another case than where they are defined, and a step
-with a sector but no lane where the rule set declares its lanes.
+needs that the baseline lacks and that is not declared `external` (asserted
+by users), steps and conditions no goal needs (a condition declared `context`
+is recorded for context only, and is not expected to be), a condition
+declared `context` that something needs after all, implied preconditions that
+run against the rule set's own sequence numbers, ids written in another case
+than where they are defined, and a step with a sector but no lane where the
+rule set declares its lanes.
 """
 
 from __future__ import annotations
@@ -25,24 +28,30 @@ from ..pathway.charts import case_warning, resolve_id
 from ..pathway.compile import compile_pathway
 from ..pathway.compiled import Location, Pathway
 from ..pathway.facts import load_baseline
+from ..pathway.kinds import expect_kind, kind_of
 from ..pathway.model import FactFile, RuleFile
-
-FACT_KEYS = frozenset(FactFile.model_fields)
 
 
 def classify(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """Split files into rule files and fact files by their top-level keys."""
-    rules: list[Path] = []
-    facts: list[Path] = []
+    """Split files into rule files and fact files by their top-level keys (`perimeter.pathway.kinds`).
+
+    A file of no plain kind goes with the rule files, where checking it says
+    what is wrong.  Scenario files are left out: `sort_files` lists them too.
+    """
+    rules, facts, _ = sort_files(paths)
+    return rules, facts
+
+
+def sort_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Rule files, fact files and scenario files, told by their top-level keys (folders by their files)."""
+    found: dict[str | None, list[Path]] = {"rules": [], "facts": [], "scenarios": []}
     for path in yaml_files(list(paths), "rules"):
         try:
-            data = read_document(path).data
+            kind = kind_of(read_document(path).data)
         except PerimeterError:
-            rules.append(path)  # reported when checked
-            continue
-        is_facts = isinstance(data, dict) and data and set(data) <= FACT_KEYS
-        (facts if is_facts else rules).append(path)
-    return rules, facts
+            kind = None  # reported when checked as a rule file
+        found["rules" if kind is None else kind].append(path)
+    return found["rules"], found["facts"], found["scenarios"]
 
 
 def check(rule_paths: Iterable[str | Path] | None = None,
@@ -60,6 +69,7 @@ def _check(rule_paths: Iterable[str | Path] | None, fact_paths: Iterable[str | P
         document = _read(path, findings)
         if document is not None:
             try:
+                expect_kind(document, "rules")
                 rule_file = validate(RuleFile, document)
             except PerimeterError as error:
                 findings.extend(_as_diagnostics(error, str(path)))
@@ -141,7 +151,7 @@ def _as_diagnostics(error: PerimeterError, file: str) -> list[Diagnostic]:
 
 def _warnings(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
     return [*_missing_conditions(pathway, baseline), *_not_needed(pathway, baseline),
-            *_against_sequence(pathway)]
+            *_context_needed(pathway), *_against_sequence(pathway)]
 
 
 def _warning(location: Location, code: str, message: str, hint: str) -> Diagnostic:
@@ -149,12 +159,14 @@ def _warning(location: Location, code: str, message: str, hint: str) -> Diagnost
 
 
 def _missing_conditions(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
-    """Conditions steps need that the baseline lacks: no step reaches past them from the baseline."""
+    """Conditions steps need that the baseline lacks, and that users are not said to assert
+    (`external: true`): no step reaches past them from the baseline."""
     needers: dict[str, list[str]] = {}
     for requirement in pathway.requirements():
         if requirement.grouped:
             continue  # an alternative may be met another way
-        if requirement.need in pathway.conditions and requirement.need not in baseline:
+        rule = pathway.conditions.get(requirement.need)
+        if rule is not None and not rule.external and requirement.need not in baseline:
             needers.setdefault(requirement.need, []).append(requirement.step)
     findings = []
     for condition, steps in needers.items():
@@ -165,12 +177,12 @@ def _missing_conditions(pathway: Pathway, baseline: set[str]) -> list[Diagnostic
             f"{', '.join(direct)}{f' (and {after} step{_s(after)} after them)' if after else ''} cannot be reached "
             f"from the baseline by steps alone: {condition} is needed, the baseline does not hold it, "
             "and no step establishes it",
-            f"record {condition} in a fact file, or expect users to assert it"))
+            f"record {condition} in a fact file, or declare it `external: true` if users assert it"))
     return findings
 
 
 def _not_needed(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
-    """Steps no goal needs, and conditions neither needed nor recorded as context."""
+    """Steps no goal needs, and conditions neither needed, nor in the baseline, nor declared `context: true`."""
     if not pathway.goals:
         return []
     needed = set().union(*(_ancestors(pathway, goal) for goal in pathway.goals))
@@ -182,10 +194,32 @@ def _not_needed(pathway: Pathway, baseline: set[str]) -> list[Diagnostic]:
     required = {n for r in pathway.requirements() for n in r.needs}
     findings += [
         _warning(rule.location, codes.NOT_NEEDED, f"no step needs condition {condition}",
-                 "require it from a step, record it in a fact file as context, or remove it")
+                 "require it from a step, declare it `context: true` if it is recorded for context only, "
+                 "or remove it")
         for condition, rule in pathway.conditions.items()
-        if condition not in needed and condition not in required and condition not in baseline]
+        if condition not in needed and condition not in required and condition not in baseline and not rule.context]
     return findings
+
+
+def _context_needed(pathway: Pathway) -> list[Diagnostic]:
+    """Conditions declared context only (`context: true`) that a step or goal needs after all."""
+    needers: dict[str, list[str]] = {}
+    for requirement in pathway.requirements():
+        for need in requirement.needs:
+            if need in pathway.conditions and pathway.conditions[need].context:
+                needers.setdefault(need, [])
+                if requirement.step not in needers[need]:
+                    needers[need].append(requirement.step)
+    return [_warning(pathway.conditions[condition].location, codes.CONTEXT_NEEDED,
+                     f"condition {condition} is declared context only, but {_listed(steps)} "
+                     f"need{'s' if len(steps) == 1 else ''} it",
+                     "remove `context: true`: what a step or goal needs is more than context")
+            for condition, steps in needers.items()]
+
+
+def _listed(ids: list[str]) -> str:
+    """"A1", "A1 and A2", "A1, A2 and A3"."""
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
 
 
 def _against_sequence(pathway: Pathway) -> list[Diagnostic]:
@@ -198,7 +232,7 @@ def _against_sequence(pathway: Pathway) -> list[Diagnostic]:
             findings.append(_warning(
                 requirement.location, codes.AGAINST_SEQUENCE,
                 f"{step.id} (number {step.sequence}) is read to need {need.id} (number {need.sequence}), "
-                f"which comes later in the same series",
+                f"which comes later in the same lane",
                 "check the reading, or cite text that states it"))
     return findings
 

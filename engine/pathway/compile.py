@@ -8,7 +8,7 @@ and line.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar, Union
@@ -30,6 +30,8 @@ from ..pathway.compiled import (
     SpectrumRules,
     StepRule,
 )
+from ..pathway.cycles import Edge, Place, find_cycles
+from ..pathway.kinds import expect_kind
 from ..pathway.model import (
     Condition,
     Goal,
@@ -73,10 +75,14 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
     """Read, validate and compile rule files (a file, a folder, or several).
 
     With no argument, the rule set shipped with perimeter: the paper's pathway.
+    A fact file or a scenario file among them (in a folder, say) is refused in
+    one line that says what it is.
     """
     files = yaml_files(paths, "rules")
     with gc_paused():
         documents = [read_document(f) for f in files]
+        for document in documents:
+            expect_kind(document, "rules")
         return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
 
 
@@ -106,7 +112,7 @@ def compile_pathway(files: RuleFiles, *, warnings: list[Diagnostic] | None = Non
     lanes, lane_of = check_lanes(files, diagnostics, noted)
     spectrum = check_spectrum(files, {e.node.id for e in steps}, diagnostics, noted)
     # Unresolved references are skipped by the search, so cycles are found alongside them.
-    _find_cycles(needing, diagnostics)
+    _find_cycles(needing, index, lane_of, diagnostics)
     if warnings is not None:
         warnings += noted
     if diagnostics:
@@ -247,43 +253,20 @@ def _check_shape(entry: _Needing, i: int, pre: Precondition, diagnostics: list[D
             "so nothing is needed only to start it", "remove `to_start`"))
 
 
-def _find_cycles(entries: list[_Needing], diagnostics: list[Diagnostic]) -> None:
-    """Depth-first search without recursion (pathways may be 10,000 steps deep)."""
-    needs = {e.node.id: [n for p in e.node.preconditions for n in p.needs] for e in entries}
-    entry_of = {e.node.id: e for e in entries}
-    WHITE, GREY, BLACK = 0, 1, 2
-    colour = dict.fromkeys(needs, WHITE)
-    reported: set[frozenset[str]] = set()
-    for root in needs:
-        if colour[root] != WHITE:
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(needs[root]))]
-        trail = [root]
-        colour[root] = GREY
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                colour[node] = BLACK
-                stack.pop()
-                trail.pop()
-                continue
-            if child not in needs:
-                continue
-            if colour[child] == GREY:
-                cycle = trail[trail.index(child):] + [child]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    entry = entry_of[node]
-                    position = next(i for i, p in enumerate(entry.node.preconditions) if child in p.needs)
-                    diagnostics.append(entry.source.diagnostic(
-                        entry.path + ("preconditions", position), codes.CYCLE,
-                        "precondition cycle: " + " -> ".join(cycle),
-                        f"remove one of these preconditions; {node} cannot need {child}"))
-            elif colour[child] == WHITE:
-                colour[child] = GREY
-                stack.append((child, iter(needs[child])))
-                trail.append(child)
+def _find_cycles(entries: list[_Needing], index: dict[str, _AnyEntry], lane_of: dict[str, str | None],
+                 diagnostics: list[Diagnostic]) -> None:
+    """Loops of preconditions between steps and goals, each once (`perimeter.pathway.cycles`).
+
+    References are resolved without case, as everywhere; unresolved ones are
+    left to `_resolve_references`.
+    """
+    last = max((e.node.sequence for e in entries if isinstance(e.node, Step)), default=0) + 1
+    places = {e.node.id: Place(lane_of.get(e.node.id), e.node.sequence, False) if isinstance(e.node, Step)
+              else Place(None, last, True) for e in entries}
+    edges = [Edge(entry.node.id, target.node.id, entry.location("preconditions", i))
+             for entry in entries for i, pre in enumerate(entry.node.preconditions) for need in pre.needs
+             if (target := index.get(need.casefold())) is not None and target.node.id in places]
+    diagnostics += find_cycles(edges, places)
 
 
 def _fingerprint(files: RuleFiles) -> str:
@@ -328,7 +311,8 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
         return ConditionRule(
             id=node.id, title=node.title, description=node.description, aliases=tuple(node.aliases),
             involves=tuple(Involvement(i.text, i.citation) for i in node.involves),
-            citation=node.citation, location=entry.location(), attributes=attribute_rules(node, entry.location))
+            citation=node.citation, location=entry.location(), attributes=attribute_rules(node, entry.location),
+            external=node.external, context=node.context)
 
     needing: list[_Needing] = [*steps, *goals]
     compiled_steps = {e.node.id: step_rule(e) for e in needing}

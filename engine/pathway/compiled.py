@@ -229,6 +229,10 @@ class ConditionRule:
     location: Location
     attributes: tuple[AttributeRule, ...] = ()
     """What its fact may carry; () takes none."""
+    external: bool = False
+    """Asserted from outside the pathway: `check` does not call what needs it unreachable."""
+    context: bool = False
+    """Recorded for context only: `check` does not call it not needed (and warns if something needs it)."""
 
     kind: Kind = field(default=Kind.CONDITION, init=False)
 

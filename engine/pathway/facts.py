@@ -21,6 +21,7 @@ from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
 from ..pathway import values
 from ..pathway.compiled import Pathway
+from ..pathway.kinds import expect_kind
 from ..pathway.model import IDENTIFIER_PATTERN, MAX_SOURCE, MAX_VALUE, Citation, Fact, FactFile, Measure
 from ..suggest import close_matches, did_you_mean
 
@@ -159,6 +160,7 @@ def load_baseline(pathway: Pathway, paths: str | Path | Iterable[str | Path] | N
     with gc_paused():
         for path in yaml_files(paths, "facts"):
             document = read_document(path)
+            expect_kind(document, "facts")
             fact_file = validate(FactFile, document)
             _collect_facts(pathway, fact_file, document.source, facts, diagnostics)
             measures += _checked_measures(pathway, fact_file, document.source, diagnostics)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Annotated, Union
+from typing import Annotated, ClassVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 
@@ -47,11 +48,15 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    field_hints: ClassVar[dict[str, tuple[str, str]]] = {}
+    """A field written where it does not belong (`constraints` on a condition) -> the message and the
+    hint that say so, in place of "unknown field" (used by `perimeter.files.schema_words`)."""
+
 
 class Basis(str, Enum):
-    """How firmly the text supports a rule.
+    """How firmly the rule set's source text supports a rule.
 
-    `stated` when the paper says it in so many words (by step number or by
+    `stated` when the text says it in so many words (by step number or by
     naming what the earlier step produced); `implied` when only its wording
     suggests it.  Sequence numbers alone never make a precondition.
     """
@@ -61,7 +66,7 @@ class Basis(str, Enum):
 
 
 class Sector(str, Enum):
-    """Where a step sits on the paper's charts."""
+    """One of the three lanes of a rule set that declares none (the sectors of the paper's charts)."""
 
     DEFENSE = "defense"
     SECURITY = "security"
@@ -69,14 +74,14 @@ class Sector(str, Enum):
 
 
 class Lane(Strict):
-    """A band of the pathway's chart that steps are drawn in (the paper's sectors, or a rule set's own)."""
+    """A band of the pathway's chart that steps are drawn in (a rule set's own, or the three default ones)."""
 
     id: Identifier
     title: Text
 
 
 class Citation(Strict):
-    """Where the paper says it: the section, and a short word-for-word quote."""
+    """Where the rule set's source says it: the section, and a short word-for-word quote."""
 
     section: Text
     quote: Text
@@ -107,11 +112,13 @@ class Precondition(Strict):
                                            ("at_least", self.at_least is not None or self.of is not None))
                   if given]
         if len(shapes) != 1:
-            raise ValueError("a precondition takes one of `requires: ID`, `any_of: [ID, ...]` or "
-                             "`at_least: K` with `of: [ID, ...]`" + (f"; it gives {' and '.join(shapes)}"
-                                                                     if shapes else ""))
+            raise PydanticCustomError(
+                "precondition_shape", "a precondition takes one of `requires: ID`, `any_of: [ID, ...]` or "
+                "`at_least: K` with `of: [ID, ...]`" + (f"; it gives {' and '.join(shapes)}" if shapes else ""),
+                {"hint": "write one precondition for each" if shapes else "name what it needs in one of these shapes"})
         if (self.at_least is None) != (self.of is None):
-            raise ValueError("`at_least: K` and `of: [ID, ...]` go together")
+            raise PydanticCustomError("precondition_shape", "`at_least: K` and `of: [ID, ...]` go together",
+                                      {"hint": "give both, or write `requires: ID` or `any_of: [ID, ...]`"})
         return self
 
     @property
@@ -174,20 +181,28 @@ class Constraint(Strict):
     def _one_test(self) -> Constraint:
         bounded = self.min is not None or self.max is not None
         if (self.allowed is not None) == bounded:
-            raise ValueError("a constraint takes `allowed: [...]`, or `min` and/or `max`"
-                             + (", not both" if bounded else ""))
+            raise PydanticCustomError(
+                "constraint_test", "a constraint takes `allowed: [...]`, or `min` and/or `max`"
+                + (", not both" if bounded else ""),
+                {"hint": "write two constraints if both are meant" if bounded else "add `allowed` or a bound"})
         return self
 
 
 class Involvement(Strict):
-    """One thing the paper says a condition involves, with where it says so."""
+    """One thing the source says a condition involves, with where it says so."""
 
     text: Text
     citation: Citation
 
 
 class Condition(Strict):
-    """A named precondition that is not a step: vetting, an existing body."""
+    """A named precondition that is not a step: vetting, an existing body.
+
+    No step establishes a condition: it holds when a fact file or a user says
+    so.  `external: true` says users are expected to assert it, so `check`
+    does not call what needs it unreachable; `context: true` says it is
+    recorded for context only, so `check` does not call it not needed.
+    """
 
     id: Identifier
     title: Text
@@ -197,10 +212,22 @@ class Condition(Strict):
     attributes: list[Attribute] = []
     """What a fact recording it may carry; a condition that declares none takes none."""
     citation: Citation | None = None
+    external: bool = False
+    """Asserted from outside the pathway (vetting, a certificate), not expected in the baseline."""
+    context: bool = False
+    """Recorded for context only (a body that existed once): no step or goal is expected to need it."""
+
+    field_hints: ClassVar[dict[str, tuple[str, str]]] = {
+        "constraints": ("conditions take no `constraints`",
+                        "put the constraint on a step; a condition's attribute may list its `allowed` values"),
+        "preconditions": ("conditions take no `preconditions`: a condition is asserted, not taken",
+                          "make it a step if something must come first"),
+        "sequence": ("conditions take no `sequence`: only steps are ordered", "remove it, or make it a step"),
+    }
 
 
 class Step(Strict):
-    """One step of the pathway, as the paper numbers it."""
+    """One step of the pathway, numbered in its lane as the source numbers it."""
 
     id: Identifier
     title: Text
@@ -239,7 +266,7 @@ class PathwayInfo(Strict):
 
 
 class Level(Strict):
-    """One level of a spectrum of cooperation (Chart 1), in the paper's order."""
+    """One level of a spectrum of cooperation (the paper's Chart 1), lowest first."""
 
     id: Identifier
     name: Text
@@ -296,6 +323,10 @@ class RuleFile(Strict):
     """The bands steps are drawn in, top to bottom; without them, the paper's three sectors."""
     spectrum: Spectrum | None = None
 
+    field_hints: ClassVar[dict[str, tuple[str, str]]] = {
+        key: (f"a rule file holds no `{key}`", "put them in a fact file and give it as facts")
+        for key in ("facts", "measures")}
+
 
 class Fact(Strict):
     """One fact: a step recorded as done, or a condition recorded as holding.
@@ -337,3 +368,7 @@ class FactFile(Strict):
 
     facts: list[Fact] = []
     measures: list[Measure] = []
+
+    field_hints: ClassVar[dict[str, tuple[str, str]]] = {
+        key: (f"a fact file holds no `{key}`", "put them in a rule file and give it as rules")
+        for key in RuleFile.model_fields}

@@ -88,7 +88,7 @@ def relationship_reasons(answer: RelationshipAnswer) -> tuple[str, ...]:
     for gap in answer.measures:
         text = gap.name
         if gap.citation is not None:
-            text += f" (the paper: \"{gap.citation.quote}\")"
+            text += f" ({gap.citation.section}: \"{gap.citation.quote}\")"
         if gap.by_steps:
             text += f", which {' or '.join(gap.by_steps)} would put in place"
         gaps.append(text)

@@ -30,18 +30,19 @@ from perimeter.files import read as load
 CORPUS = Path(__file__).resolve().parents[1] / "cases" / "bad"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
 CASES = MANIFEST["cases"]
-ROLES = ("rules", "facts", "state")
+ROLES = ("rules", "facts", "state", "scenario")
 HANG = 20  # seconds; only to turn a hang into a failure
 
-ALL_ROLES = set(ROLES)
+ALL_ROLES = {"rules", "facts", "state"}
+WITH_SCENARIOS = ALL_ROLES | {"scenario"}  # what a scenario file (`perimeter test FILE`) must be tried with too
 ISSUE_ITEMS = {
     # the issue's list, with the roles each must be tried in
-    "empty": ALL_ROLES,
-    "binary-garbage": ALL_ROLES,
-    "malformed-yaml": ALL_ROLES,
-    "duplicate-keys": ALL_ROLES,
-    "wrong-types": ALL_ROLES,
-    "unknown-fields": ALL_ROLES,
+    "empty": WITH_SCENARIOS,
+    "binary-garbage": WITH_SCENARIOS,
+    "malformed-yaml": WITH_SCENARIOS,
+    "duplicate-keys": WITH_SCENARIOS,
+    "wrong-types": WITH_SCENARIOS,
+    "unknown-fields": WITH_SCENARIOS,
     "odd-ids": ALL_ROLES,
     "huge-file": ALL_ROLES,
     "deep-nesting": ALL_ROLES,
@@ -55,6 +56,12 @@ ISSUE_ITEMS = {
     "non-utf8": ALL_ROLES,
     "state-wrong-shape": {"state"},
     "too-many-steps": {"rules"},
+    # issue 16: scenario files are checked like rule files
+    "scenario-schema": {"scenario"},
+    "scenario-unknown-id": {"scenario"},
+    "scenario-repeated-name": {"scenario"},
+    "scenario-empty-list": {"scenario"},
+    "scenario-other-rule-set": {"scenario"},
 }
 
 # An error with a location reads `file:line:col: code: message (hint)`; one without, `perimeter: ...`.
@@ -148,6 +155,8 @@ def command_line(case: dict, role: str, fed: Path, tmp_path: Path) -> list[str]:
         args += ["--rules", str(rules)]
     if role == "facts":
         args += ["--facts", str(fed)]
+    if role == "scenario":
+        return args + ["test", str(fed)]
     return args + [str(word) for word in case["command"]]
 
 
@@ -217,7 +226,7 @@ def test_the_manifest_is_well_formed_and_names_every_file():
         assert ("file" in case) != ("generate" in case), case["name"]
         assert "file" not in case or (CORPUS / case["file"]).is_file(), case["name"]
         assert case.get("generate", "huge") in GENERATORS, case["name"]
-        assert set(roles_of(case)) <= ALL_ROLES and case["command"] and case["expect"], case["name"]
+        assert set(roles_of(case)) <= set(ROLES) and case["command"] and case["expect"], case["name"]
         assert case["covers"], case["name"]
         used |= {case.get("file"), case.get("derived_from")} - {None}
     files = {p.name for p in CORPUS.iterdir() if p.is_file()} - {"manifest.yaml"}

@@ -500,7 +500,8 @@ def test_the_installed_command_completes_under_its_own_name():
     result = perimeter(env={"_PERIMETER_COMPLETE": "complete_bash", "COMP_WORDS": "perimeter plan C",
                             "COMP_CWORD": "2"})
     assert result.returncode == 0 and result.stdout.split() == ["C1", "C2", "C3"]
-    script = perimeter("--show-completion", "bash")
+    # the shell named, not detected from the parent processes (which may be no shell at all)
+    script = perimeter("--show-completion", "bash", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert script.returncode == 0 and "_PERIMETER_COMPLETE=complete_bash" in script.stdout
 
 
@@ -535,3 +536,15 @@ def test_rule_sets_without_a_header_are_told_apart_by_their_content(tmp_path):
     ok("--rules", str(rules_one), "assert", "S1")
     line = one_error_line(perimeter("--rules", str(rules_two), "status"), 2)
     assert "belongs to rule set 'rules-" in line
+
+
+def test_help_speaks_of_the_rule_set_and_names_the_paper_only_as_the_default():
+    """Help said "the paper's order" and "what the paper states" whatever the rule set (issue 16)."""
+    commands = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert len(commands) > 10
+    for command in commands:
+        text = invoke(command, "--help").stdout
+        assert "paper" not in text.casefold(), (command, text)
+    top = invoke("--help").stdout
+    mentions = [line for line in top.splitlines() if "paper" in line.casefold() or "downie" in line.casefold()]
+    assert mentions and all("default" in line.casefold() or "downie (2013)" in line.casefold() for line in mentions), mentions

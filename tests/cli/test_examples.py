@@ -101,8 +101,9 @@ def test_the_example_shares_no_id_with_the_paper():
     ours = {i.casefold() for i in (*example_.steps, *example_.conditions)}
     theirs = {i.casefold() for i in (*paper.steps, *paper.conditions)}
     assert not ours & theirs
-    assert {rule.sector.value for id_, rule in example_.steps.items() if id_ != GOAL} == {
-        "defense", "security", "cross-sector"}
+    assert example_.lanes == {"field-operations": "Field operations", "governance": "Governance",
+                              "logistics": "Logistics"}, "its own lanes, not the paper's sectors"
+    assert {rule.lane for id_, rule in example_.steps.items() if id_ != GOAL} == set(example_.lanes)
     assert set(example_.conditions) == {"radio-certification", "budget_approved"}
     assert example_.spectrum is None
     assert [f.id for f in load_facts(example_, FACTS)] == ["fire-survey", "budget_approved"]
@@ -281,8 +282,8 @@ def test_what_if_shows_the_change_and_stores_nothing():
 
 def test_show_a_step_with_its_constraint_and_a_condition():
     document = as_json("show", "SHARED-DEPOT")
-    assert (document["id"], document["kind"], document["sector"], document["sequence"]) == (
-        "shared-depot", "step", "security", 2)
+    assert (document["id"], document["kind"], document["lane"], document["sector"], document["sequence"]) == (
+        "shared-depot", "step", "logistics", None, 2)
     assert [(p["need"], p["basis"]) for p in document["preconditions"]] == [("budget_approved", "stated"),
                                                                             ("fire-survey", "stated")]
     assert document["constraints"][0]["allowed"] == ["Alder", "Birchmoor"]

@@ -50,6 +50,8 @@ def test_the_distribution_installs_one_top_level_package_named_perimeter():
     installed = {f.as_posix() for f in files}
     assert "perimeter/cli/main.py" in installed and "perimeter/__main__.py" in installed
     assert "perimeter/data/rules/pathway.yaml" in installed and "perimeter/data/facts/baseline.yaml" in installed
+    assert {"perimeter/scenarios/run.py", "perimeter/data/rules/scenarios/pathway.yaml",
+            "perimeter/data/rules/examples/approval/scenarios.yaml"} <= installed, "scenario tests ship"
     assert not any(name.endswith(".c") for name in installed), "the shim's C source is not package data"
 
 
@@ -75,6 +77,15 @@ def test_the_perimeter_script_answers_status_from_root(tmp_path):
     assert result.returncode == 0, result.stderr
     steps = {step["id"]: step["state"] for step in json.loads(result.stdout)["steps"]}
     assert steps["A1"] == "eligible" and steps["A4"] == "blocked" and len(steps) == 18
+
+
+def test_the_shipped_scenarios_run_from_root_and_touch_no_state(tmp_path):
+    state = tmp_path / "state.yaml"
+    result = _run(sys.executable, "-m", "perimeter", "test", "--coverage", PERIMETER_STATE=str(state))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rules/scenarios/pathway.yaml" in result.stdout  # the shipped rule set's own, wherever installed
+    assert "0 failed" in result.stdout and "(100.0%)" in result.stdout
+    assert not state.exists()
 
 
 def test_the_readme_library_example_runs_from_root_and_prints_what_its_comments_say():

@@ -54,7 +54,7 @@ def test_custom_rules_and_facts_files(tmp_path):
 
 @pytest.mark.parametrize(("content", "expected"), [
     ("steps: [\n", ":2:1: parse: malformed YAML"),
-    ("steps:\n  - id: A1\n    title: x\n", ":2:5: schema: missing field"),
+    ("steps:\n  - id: A1\n    title: x\n", ":2:5: schema: step A1: `actors` is missing"),
     ("steps: []\nbogus: 1\n", ":2:1: schema: unknown field 'bogus'"),
 ])
 def test_a_bad_rule_file_is_one_located_line_and_exit_2(tmp_path, content, expected):

@@ -108,8 +108,9 @@ def test_a_declaration_error_names_its_file_and_line(tmp_path):
 
 
 @pytest.mark.parametrize(("declaration", "needle"), [
-    ({"name": "colour", "type": "colour"}, "Input should be 'text', 'number' or 'date'"),
-    ({"name": "x", "allowed": []}, "List should have at least 1 item"),
+    ({"name": "colour", "type": "colour"},
+     "step S1, attribute colour: `type` must be one of 'text', 'number' or 'date', given text 'colour'"),
+    ({"name": "x", "allowed": []}, "step S1, attribute x: `allowed` is empty: it needs at least 1 allowed value"),
 ])
 def test_a_declaration_that_does_not_fit_the_schema_is_a_load_error_with_its_line(tmp_path, declaration, needle):
     rules = write_rules(tmp_path, step("S1", attributes=[declaration]))

@@ -96,7 +96,8 @@ def test_a_lane_that_is_not_declared_is_an_error_with_a_suggestion(tmp_path):
 def test_a_lane_none_of_the_papers_without_declared_lanes_says_how_to_declare_it(tmp_path):
     diagnostic = compile_error(tmp_path, rule_set(laned("a", "zzz")))
     assert diagnostic.code == "unknown-lane"
-    assert diagnostic.hint == "declare it under `lanes:`, or use one of the paper's: defense, cross-sector, security"
+    assert diagnostic.hint == ("declare it under `lanes:`, or use one of the three lanes of a rule set that declares "
+                               "none: defense, cross-sector, security")
 
 
 def test_a_lane_declared_twice_across_files_and_cases_is_an_error_at_the_second(tmp_path):

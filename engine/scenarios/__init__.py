@@ -1,0 +1,1 @@
+"""Stage 7, scenario tests: scenario files read and checked, run on fresh engines in memory, coverage kept."""
