@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from perimeter import Conclusions, Pathway, PerimeterError
+from perimeter import Conclusions, Pathway, PerimeterError, Reading
 from perimeter.pathway.compiled import Requirement
 from perimeter.files.sanitise import for_dot, for_mermaid
 
@@ -38,7 +38,7 @@ def _nodes(pathway: Pathway, conclusions: Conclusions) -> dict[str, tuple[str, s
     states = {s.id: s.state.value for s in (*conclusions.steps, *conclusions.goals)}
     holds = {c.id: c.holds for c in conclusions.conditions}
     nodes: dict[str, tuple[str, str, str]] = {}
-    needed = {n for r in pathway.requirements() for n in r.needs}
+    needed = {n for r in pathway.requirements(conclusions.reading) for n in r.needs}
     for condition in pathway.conditions:
         if condition in needed:
             nodes[condition] = (f"{condition}: {pathway.title_of(condition)}",
@@ -47,7 +47,7 @@ def _nodes(pathway: Pathway, conclusions: Conclusions) -> dict[str, tuple[str, s
         band = "goal" if rule.derived else f"lane:{rule.lane}" if rule.lane else "step"
         nodes[step] = (f"{step}: {rule.title}", states[step], band)
     held = {i for i, (_, state, _) in nodes.items() if state in ("holds", "done", "violated")}
-    for r in pathway.requirements():
+    for r in pathway.requirements(conclusions.reading):
         if r.grouped:  # an alternative or a k of n: a junction its members lead into
             label = "any of" if r.at_least == 1 else f"{r.at_least} of {len(r.needs)}"
             nodes[_junction(r)] = (label, "holds" if r.met_by(held) else "absent", "junction")
@@ -68,9 +68,9 @@ def _names(nodes: dict[str, tuple[str, str, str]]) -> dict[str, str]:
     return {id_: f"n{i}" for i, id_ in enumerate(nodes)}
 
 
-def _edges(pathway: Pathway, nodes: dict[str, tuple[str, str, str]]) -> list[tuple[str, str, bool]]:
+def _edges(pathway: Pathway, nodes: dict[str, tuple[str, str, str]], reading: Reading) -> list[tuple[str, str, bool]]:
     edges = []
-    for r in pathway.requirements():
+    for r in pathway.requirements(reading):
         stated = r.basis.value == "stated"
         if r.grouped:
             edges += [(n, _junction(r), stated) for n in r.needs if n in nodes]
@@ -102,7 +102,7 @@ def mermaid(pathway: Pathway, conclusions: Conclusions) -> str:
             lines.append(f'  {names[i]}(["{for_mermaid(node[0])}"]):::{node[1]}')
         elif node[2] == "junction":
             lines.append(f'  {names[i]}(("{for_mermaid(node[0])}")):::{node[1]}')
-    for need, step, stated in _edges(pathway, nodes):
+    for need, step, stated in _edges(pathway, nodes, conclusions.reading):
         lines.append(f"  {names[need]} {'-->' if stated else '-.->'} {names[step]}")
     lines += [f"  classDef {state} fill:{colour},stroke:#555" for state, colour in FILL.items()]
     return "\n".join(lines) + "\n"
@@ -130,7 +130,7 @@ def dot(pathway: Pathway, conclusions: Conclusions) -> str:
         elif node[2] == "junction":
             lines.append(f'  {names[i]} [label="{for_dot(node[0])}", shape=circle, fontsize=8, '
                          f'fillcolor="{FILL[node[1]]}"];')
-    for need, step, stated in _edges(pathway, nodes):
+    for need, step, stated in _edges(pathway, nodes, conclusions.reading):
         lines.append(f"  {names[need]} -> {names[step]}{'' if stated else ' [style=dashed]'};")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -16,10 +16,16 @@ import perimeter
 import typer
 from perimeter.files.sanitise import for_screen, for_terminal
 from perimeter.files.write import write_hint, write_output
+from perimeter.pathway.readings import parse_choose
 from perimeter.state.workspace import Workspace
 
 from . import render
+from .completion import complete_choices as _complete_choices
+from .completion import complete_facts as _complete_facts
+from .completion import complete_ids as _complete_ids
+from .completion import complete_profiles as _complete_profiles
 from .hints import COMMAND_HINTS
+from .show import show_json, show_text
 from .facts_args import UsageError, parse_facts
 
 app = typer.Typer(
@@ -29,26 +35,6 @@ app = typer.Typer(
 )
 
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
-
-
-def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Step and condition ids for shell completion, from the rules in use."""
-    return _ids_starting(ctx, incomplete, facts_only=False)
-
-
-def _complete_facts(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Ids a fact may name: every step and condition but the derived goal."""
-    return _ids_starting(ctx, incomplete, facts_only=True)
-
-
-def _ids_starting(ctx: typer.Context, incomplete: str, facts_only: bool) -> list[str]:
-    try:
-        root = ctx.find_root()
-        pathway = perimeter.load_pathway(root.params.get("rules") or None)
-    except Exception:  # noqa: BLE001 - completion must never fail loudly
-        return []
-    ids = [i for i in (*pathway.steps, *pathway.conditions) if not facts_only or pathway.assertable(i)]
-    return [i for i in ids if i.casefold().startswith(incomplete.casefold())]
 
 
 def _version(value: bool) -> None:
@@ -67,22 +53,29 @@ def main(
                                                help="Rule file or folder (default: the shipped rule set, Downie (2013)'s pathway)."),
     facts: Optional[list[Path]] = typer.Option(None, "--facts", metavar="PATH",
                                                help="Fact file or folder to start from (default: the shipped rule set's baseline)."),
-    stated_only: bool = typer.Option(False, "--stated-only", help="Apply only the preconditions the rule set marks stated, not those it marks implied."),
+    reading: Optional[str] = typer.Option(
+        None, "--reading", envvar="PERIMETER_READING", metavar="PROFILE", autocompletion=_complete_profiles,
+        help="The reading of the text to answer under: a profile of the rule set (default: default; "
+             "see `perimeter readings`)."),
+    choose: Optional[list[str]] = typer.Option(
+        None, "--choose", metavar="CHOICE=ALTERNATIVE", autocompletion=_complete_choices,
+        help="Pick one alternative of a choice, on top of the profile (repeatable)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    ctx.obj = Options(state, rules or None, facts or None,
-                      perimeter.Mode.STATED if stated_only else perimeter.Mode.IMPLIED)
+    ctx.obj = Options(state, rules or None, facts or None, reading, choose or [])
 
 
 class Options:
     """The global options, for the commands that need more than a workspace."""
 
     def __init__(self, state: Optional[Path], rules: Optional[list[Path]], facts: Optional[list[Path]],
-                 mode: perimeter.Mode):
-        self.state, self.rules, self.facts, self.mode = state, rules, facts, mode
+                 reading: Optional[str], choose: list[str]):
+        self.state, self.rules, self.facts, self.reading = state, rules, facts, reading
+        self.choose = choose
+        """`CHOICE=ALTERNATIVE` texts, parsed when a command runs (so a malformed one is one error line)."""
 
     def workspace(self) -> Workspace:
-        return Workspace(self.state, self.rules, self.facts, self.mode)
+        return Workspace(self.state, self.rules, self.facts, self.reading, parse_choose(self.choose))
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -176,8 +169,9 @@ def show(ctx: typer.Context,
          id_: str = typer.Argument(..., metavar="ID", help="A step or condition id.", autocompletion=_complete_ids),
          json_: bool = JSON) -> None:
     """One step or condition: title, aliases, preconditions with basis and citation."""
-    rule = _workspace(ctx).describe(id_)
-    _echo(render.show_json(rule) if json_ else render.show_text(rule))
+    workspace = _workspace(ctx)
+    rule = workspace.describe(id_)
+    _echo(show_json(rule) if json_ else show_text(rule, workspace.pathway, workspace.reading))
 
 
 @app.command()
@@ -229,6 +223,35 @@ def check(ctx: typer.Context,
         raise typer.Exit(2)
 
 
+@app.command()
+def readings(ctx: typer.Context, json_: bool = JSON) -> None:
+    """Every choice the text leaves open: its question, quotes, alternatives, default; and the profiles."""
+    from . import readings as report
+
+    workspace = _workspace(ctx)
+    _echo(report.readings_json(workspace.readings(), workspace.reading) if json_
+          else report.readings_text(workspace.readings(), workspace.reading))
+
+
+@app.command()
+def compare(ctx: typer.Context,
+            targets: Optional[list[str]] = typer.Argument(None, metavar="[TARGET]...",
+                                                        help="Targets whose plans to compare (default: each goal)."),
+            to: Optional[str] = typer.Option(None, "--to", metavar="PROFILE",
+                                             help="The reading to compare with: a profile (default: default)."),
+            to_choose: Optional[list[str]] = typer.Option(None, "--to-choose", metavar="CHOICE=ALTERNATIVE",
+                                                          help="Pick an alternative on top of --to (repeatable)."),
+            to_rules: Optional[list[Path]] = typer.Option(None, "--to-rules", metavar="PATH",
+                                                          help="Compare with another rule set (file or folder)."),
+            json_: bool = JSON) -> None:
+    """The current facts under the reading in force and under another (or another rule set): steps, plans,
+    Chart 1, a telling order."""
+    from . import readings as report
+
+    comparison = _workspace(ctx).compare(to, parse_choose(to_choose or []), targets or (), to_rules or None)
+    _echo(report.compare_json(comparison) if json_ else report.compare_text(comparison))
+
+
 @app.command("test")
 def scenario_test(ctx: typer.Context,
                   scenarios: Optional[list[Path]] = typer.Argument(
@@ -241,7 +264,8 @@ def scenario_test(ctx: typer.Context,
     from . import scenarios as report
 
     options: Options = ctx.obj
-    run = perimeter.run_scenarios(scenarios or None, options.rules, options.facts, mode=options.mode)
+    run = perimeter.run_scenarios(scenarios or None, options.rules, options.facts, reading=options.reading or "default",
+                                  choose=parse_choose(options.choose))
     _echo(report.run_json(run, coverage) if json_ else report.run_text(run, coverage))
     if not run.passed:
         raise typer.Exit(1)

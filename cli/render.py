@@ -10,7 +10,6 @@ JSON keeps the exact text, with unsafe characters as `\\uXXXX` escapes.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -31,8 +30,8 @@ from perimeter.errors import Diagnostic
 from perimeter.files.sanitise import for_json
 from perimeter.files.sanitise import for_terminal as safe
 from perimeter.state.document import Entry
-from perimeter.present.words import need_name
-from perimeter.answers.status import FACT_KINDS, constraint_title
+from perimeter.present.words import how_to_take, need_name, warrant
+from perimeter.answers.status import FACT_KINDS
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}
@@ -81,7 +80,7 @@ def status_json(conclusions: Conclusions, state_file: str) -> str:
     return dumps({
         "state_file": state_file,
         "pathway": conclusions.pathway,
-        "mode": conclusions.mode.value,
+        "reading": conclusions.reading.label,
         "steps": [{"id": s.id, "title": s.title, "state": s.state.value,
                    "blockers": [_blocker(b) for b in s.blockers]} for s in conclusions.steps],
         "conditions": [{"id": c.id, "holds": c.holds} for c in conclusions.conditions],
@@ -107,7 +106,7 @@ def status_text(conclusions: Conclusions, state_file: str) -> str:
     holding = [safe(c.id) for c in conclusions.conditions if c.holds]
     missing = [safe(c.id) for c in conclusions.conditions if not c.holds]
     return "\n".join([
-        safe(f"{conclusions.pathway} ({conclusions.mode.value} preconditions); state: {state_file}"), "",
+        safe(f"{conclusions.pathway} (reading: {conclusions.reading.label}); state: {state_file}"), "",
         _table(rows, states), "",
         f"conditions holding ({len(holding)}): {', '.join(holding) or 'none'}",
         f"conditions not holding ({len(missing)}): " + (", ".join(paint(m, "absent") for m in missing) or "none"),
@@ -177,7 +176,7 @@ def why_text(answer: Explanation | RelationshipAnswer) -> str:
         lines += ["", "Supported by:"]
         for s in answer.support:
             source = f" [{s.fact.source}]" if s.fact and s.fact.source else ""
-            lines.append(safe(f"  {need_name(s.id, s.kind)} ({s.basis.value}) {s.citation.section}: \"{s.citation.quote}\"{source}"))
+            lines.append(safe(f"  {need_name(s.id, s.kind)} ({warrant(s.basis, s.under)}) {s.citation.section}: \"{s.citation.quote}\"{source}"))
     return "\n".join(lines)
 
 
@@ -198,20 +197,22 @@ def _tree_lines(tree: tuple[Reason, ...]) -> list[str]:
         mark = "*" if r.actionable else "-"
         tail = " (see above)" if r.shared else ""
         lines.append(f"{indent}{mark} {safe(need_name(r.id, r.kind))} {paint(safe(r.state), r.state)}: {safe(r.title)}{tail}")
-        lines.append(safe(f"{indent}    {r.basis.value}, {r.citation.section}: \"{r.citation.quote}\""))
+        lines.append(safe(f"{indent}    {warrant(r.basis, r.under)}, {r.citation.section}: \"{r.citation.quote}\""))
         stack.extend((child, depth + 1) for child in reversed(r.needs))
     return lines
 
 
 def plan_json(plan: Plan) -> str:
-    return dumps({"target": plan.target, "order": list(plan.order),
+    return dumps({"target": plan.target, "reading": plan.reading, "order": list(plan.order),
                   "items": [i.model_dump(mode="json") for i in plan.items], "reason": plan.reason})
 
 
 def plan_text(plan: Plan) -> str:
     if not plan.items:
         return safe(f"{plan.target}: nothing to do ({plan.reason}).")
-    rows = [[f"{n}.", safe(item.action), safe(item.id), safe(item.title)] for n, item in enumerate(plan.items, 1)]
+    rows = [[f"{n}.", safe(item.action), safe(item.id),
+             safe(item.title + (f" ({how})" if (how := how_to_take(item.required, item.constraints)) else ""))]
+            for n, item in enumerate(plan.items, 1)]
     return f"Plan for {safe(plan.target)}:\n" + _table(rows)
 
 
@@ -242,71 +243,12 @@ def history_text(entries: list[Entry]) -> str:
     return _table(rows)
 
 
-# -- show ------------------------------------------------------------------
-
-def show_json(rule: Any) -> str:
-    document = _plain(dataclasses.asdict(rule))
-    for data, pre in zip(document.get("preconditions", []), getattr(rule, "preconditions", ())):
-        data["need"] = pre.need  # the id of a plain precondition; a group's own id ("A3|A5")
-    return dumps(document)
-
-
-def show_text(rule: Any) -> str:
-    """Each line composed, then made safe as a whole (every part of it comes from the rule file)."""
-    lines = [f"{rule.id}: {rule.title} ({rule.kind.value})"]
-    if getattr(rule, "actors", None):
-        place = [f"lane: {rule.lane}"] if rule.lane else []
-        if rule.sector is not None and rule.sector.value != rule.lane:
-            place.append(f"sector: {rule.sector.value}")
-        lines.append("; ".join([f"actors: {', '.join(rule.actors)}", *place, f"sequence: {rule.sequence}"]))
-    if rule.aliases:
-        lines.append("also called: " + "; ".join(rule.aliases))
-    if getattr(rule, "description", None):
-        lines.append(rule.description)
-    citation = getattr(rule, "citation", None)
-    if citation:
-        lines.append(f"source: {citation.section}: \"{citation.quote}\"")
-    for pre in getattr(rule, "preconditions", ()):
-        what = pre.need if not pre.grouped else (
-            ("one of " if pre.at_least == 1 else f"{pre.at_least} of ") + ", ".join(pre.needs))
-        start = " to start" if pre.to_start else ""
-        lines.append(f"requires{start} {what} ({pre.basis.value}) {pre.citation.section}: \"{pre.citation.quote}\"")
-        if pre.note:
-            lines.append(f"    reading: {pre.note}")
-    for a in getattr(rule, "attributes", ()):
-        kind = ", ".join([a.type.value, *(["required"] if a.required else []),
-                          *(["one of " + ", ".join(a.allowed)] if a.allowed else [])])
-        cited = f" {a.citation.section}: \"{a.citation.quote}\"" if a.citation else ""
-        lines.append(f"attribute {a.name} ({kind}){cited}" + (f"; {a.note}" if a.note else ""))
-    for c in getattr(rule, "constraints", ()):
-        lines.append(f"{constraint_title(c)} ({c.basis.value}) {c.citation.section}: \"{c.citation.quote}\"")
-    for item in getattr(rule, "involves", ()):
-        lines.append(f"involves: {item.text} ({item.citation.section}: \"{item.citation.quote}\")")
-    if getattr(rule, "note", None):
-        lines.append(f"note: {rule.note}")
-    return "\n".join(safe(line) for line in lines)
-
-
-def _plain(value: Any) -> Any:
-    """Dataclass dumps hold enums and models; make them JSON."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if hasattr(value, "value") and not isinstance(value, (str, int)):
-        return value.value
-    if isinstance(value, str) and hasattr(value, "value"):
-        return value.value
-    return value
-
-
 # -- spectrum --------------------------------------------------------------
 
 def spectrum_json(chart: Chart) -> str:
     return dumps({
         "title": chart.title,
+        "reading": chart.reading,
         "scale": list(chart.scale),
         "relationships": [{
             "id": s.id, "title": s.title, "members": list(s.members), "level": s.level,

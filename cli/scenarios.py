@@ -20,10 +20,10 @@ from .render import dumps, paint
 
 
 def run_json(run: ScenarioRun, coverage: bool) -> str:
-    """`{"pathway", "mode", "passed", "counts", "files", "scenarios", "coverage"}`; `coverage` null unless asked."""
+    """`{"pathway", "reading", "passed", "counts", "files", "scenarios", "coverage"}`; `coverage` null unless asked."""
     return dumps({
         "pathway": run.pathway,
-        "mode": run.mode.value,
+        "reading": run.reading.label,
         "passed": run.passed,
         "counts": {"scenarios": len(run.scenarios), "passed": len(run.scenarios) - len(run.failed),
                    "failed": len(run.failed)},
@@ -43,7 +43,7 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
 
 def run_text(run: ScenarioRun, coverage: bool) -> str:
     """Each file's scenarios, passed or failed, with the mismatches of those that failed; then the counts."""
-    lines = [safe(f"rule set {run.pathway} ({run.mode.value} preconditions)")]
+    lines = [safe(f"rule set {run.pathway} (reading: {run.reading.label})")]
     for file in run.files:
         lines += ["", safe(file)]
         for scenario in (s for s in run.scenarios if s.file == file):

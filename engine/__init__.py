@@ -38,12 +38,15 @@ from .errors import (
     FactError,
     LoadError,
     PerimeterError,
+    ReadingError,
     RefusedError,
     StoreError,
     UnknownIdError,
 )
+from .compare import Comparison, compare
 from .pathway.compile import compile_pathway, load_pathway
-from .pathway.compiled import Kind, Mode, Pathway
+from .pathway.compiled import DEFAULT_READING, Kind, Pathway
+from .pathway.readings import Reading, Readings
 from .pathway.facts import (
     Baseline,
     load_baseline,
@@ -64,6 +67,7 @@ from .state.workspace import Workspace
 from .version import __version__
 
 __all__ = [
+    "DEFAULT_READING",
     "AmbiguousTargetError",
     "Answer",
     "Baseline",
@@ -74,6 +78,7 @@ __all__ = [
     "ChartMove",
     "Citation",
     "CompileError",
+    "Comparison",
     "ConditionStatus",
     "Conclusions",
     "Coverage",
@@ -89,8 +94,10 @@ __all__ = [
     "LoadError",
     "MeasureStatus",
     "Mismatch",
-    "Mode",
     "Pathway",
+    "Reading",
+    "ReadingError",
+    "Readings",
     "PerimeterError",
     "Plan",
     "PlanItem",
@@ -108,6 +115,7 @@ __all__ = [
     "Transition",
     "UnknownIdError",
     "Workspace",
+    "compare",
     "compile_pathway",
     "load_baseline",
     "load_facts",

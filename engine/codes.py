@@ -52,6 +52,10 @@ CYCLE = "cycle"  # preconditions that need each other, round a loop
 DUPLICATE_SPECTRUM = "duplicate-spectrum"  # a second `spectrum:` in one rule set
 DUPLICATE_LANE = "duplicate-lane"  # a lane declared twice (ids compared without case)
 UNKNOWN_LANE = "unknown-lane"  # a step's `lane:` naming no declared lane (or none of the paper's three)
+DUPLICATE_CHOICE = "duplicate-choice"  # a choice or reading profile declared twice (ids compared without case)
+BAD_CHOICE = "bad-choice"  # a choice whose default is not among its alternatives, or lists one twice
+UNKNOWN_CHOICE = "unknown-choice"  # a profile or `when:` naming no declared choice, or no alternative of it
+UNKNOWN_READING = "unknown-reading"  # --reading or --choose naming no profile, choice or alternative
 
 # -- fact files (perimeter.pathway.facts) -------------------------------------
 DUPLICATE_FACT = "duplicate-fact"  # one id stated twice across the fact files

@@ -33,6 +33,7 @@ from .answers.status import (
     Transition,
     closure,
     conclude,
+    done_against,
     started_without,
     step_status,
 )
@@ -41,7 +42,7 @@ from .backends.reference import ReferenceEvaluator
 from .changes import Change, FactChange, fields_changed
 from .errors import EvaluationError, RefusedError, UnknownIdError
 from .pathway.compile import load_pathway
-from .pathway.compiled import Mode, Pathway
+from .pathway.compiled import DEFAULT_READING, Pathway, Reading
 from .pathway.facts import known_id, load_baseline, make_fact
 from .pathway.model import Citation, Fact, Measure
 from .present import words
@@ -65,7 +66,7 @@ def _guarded(method: Callable[Concatenate[Engine, P], R]) -> Callable[Concatenat
 
 
 class Engine:
-    """Facts in, conclusions out, for one pathway under one mode.
+    """Facts in, conclusions out, for one pathway under one reading.
 
     Several engines live side by side in one process; each has its own
     durable-rules session.  One engine may be shared between threads: each
@@ -74,10 +75,10 @@ class Engine:
     is also freed when collected.  A closed engine refuses every call.
     """
 
-    def __init__(self, pathway: Pathway, facts: Iterable[Fact] = (), *, mode: Mode | str = Mode.IMPLIED,
+    def __init__(self, pathway: Pathway, facts: Iterable[Fact] = (), *, reading: Reading | str = DEFAULT_READING,
                  backend: Backend = "durable", measures: Iterable[Measure] = ()):
         self.pathway = pathway
-        self.mode = Mode(mode)
+        self.reading = pathway.readings.resolve(reading)  # a Reading, or a profile's id ("least")
         self.backend = backend
         self.measures = tuple(measures)
         self._lock = threading.RLock()
@@ -89,7 +90,7 @@ class Engine:
 
     def _new_evaluator(self, facts: tuple[Fact, ...]) -> Evaluator:
         if self.backend == "reference":
-            evaluator = ReferenceEvaluator(self.pathway, self.mode)
+            evaluator = ReferenceEvaluator(self.pathway, self.reading)
             for fact in facts:
                 evaluator.assert_fact(fact)
             return evaluator
@@ -97,7 +98,7 @@ class Engine:
             DurableEvaluator,  # durable-rules loads only when used
         )
 
-        return DurableEvaluator(self.pathway, self.mode, facts)
+        return DurableEvaluator(self.pathway, self.reading, facts)
 
     # -- reading ---------------------------------------------------------
 
@@ -115,7 +116,7 @@ class Engine:
     @_guarded
     def conclusions(self) -> Conclusions:
         """Every step's state and blockers, every condition, and the goal."""
-        return conclude(self.pathway, self.mode, self.evaluation(), self._facts)
+        return conclude(self.pathway, self.reading, self.evaluation(), self._facts)
 
     @_guarded
     def status(self, id_: str) -> StepStatus:
@@ -125,8 +126,8 @@ class Engine:
             raise UnknownIdError(f"'{canonical}' is a condition, not a step",
                                  hint="Engine.condition() tells whether a condition holds")
         # A goal's state reads the steps it stands on (violated ones make it violated).
-        wanted = closure(self.pathway, self.mode, canonical) if self.pathway.steps[canonical].derived else (canonical,)
-        return step_status(self.pathway, self.mode, self._evaluator.evaluation(wanted), self._facts, canonical)
+        wanted = closure(self.pathway, self.reading, canonical) if self.pathway.steps[canonical].derived else (canonical,)
+        return step_status(self.pathway, self.reading, self._evaluator.evaluation(wanted), self._facts, canonical)
 
     @_guarded
     def condition(self, id_: str) -> ConditionStatus:
@@ -156,7 +157,7 @@ class Engine:
         if resolve_relationship(self.pathway, question) is not None:
             raise UnknownIdError(f"'{question}' asks about a relationship on the spectrum, not a step",
                                  hint="Engine.explain_relationship() or Engine.ask() answers it")
-        answer = explain(self.pathway, self.mode, self.evaluation(), self._facts, self.resolve(question))
+        answer = explain(self.pathway, self.reading, self.evaluation(), self._facts, self.resolve(question))
         return answer.model_copy(update={"reasons": words.explanation_reasons(answer)})
 
     @_guarded
@@ -182,13 +183,15 @@ class Engine:
 
     @_guarded
     def chart(self) -> Chart:
-        """Where each relationship stands on the spectrum (Chart 1), given what is done."""
-        return chart(self.pathway, self.measures, self.evaluation().holds)
+        """Where each relationship stands on the spectrum (Chart 1), given what is done, under the reading."""
+        evaluation = self.evaluation()
+        against = done_against(self.pathway, self._facts, evaluation)
+        return chart(self.pathway, self.measures, evaluation.holds, self.reading, against)
 
     @_guarded
     def plan(self, question: str) -> Plan:
         """The steps and conditions still needed for the target, in a valid order."""
-        return plan(self.pathway, self.mode, self.evaluation(), self.resolve(question))
+        return plan(self.pathway, self.reading, self.evaluation(), self.resolve(question))
 
     @_guarded
     def what_if(self, changes: Sequence[FactChange]) -> Change:
@@ -197,7 +200,7 @@ class Engine:
         Hypothetical steps are applied as if forced, so a step asserted out of
         order shows up as violated rather than being refused.
         """
-        with Engine(self.pathway, self.facts, mode=self.mode, backend=self.backend,
+        with Engine(self.pathway, self.facts, reading=self.reading, backend=self.backend,
                     measures=self.measures) as scratch:
             return scratch.apply(changes, force=True)
 
@@ -272,7 +275,7 @@ class Engine:
         self._facts[fact.id] = fact
         undo.append(("assert", fact))
         if not force and fact.id in self.pathway.steps:
-            status = step_status(self.pathway, self.mode, self._evaluator.evaluation((fact.id,)), self._facts, fact.id)
+            status = step_status(self.pathway, self.reading, self._evaluator.evaluation((fact.id,)), self._facts, fact.id)
             # what it was started without is carried over, not brought in by this change
             blockers = tuple(b for b in status.blockers if not b.to_start)
             if blockers:
@@ -284,7 +287,7 @@ class Engine:
         a new start, so what is needed only to start does not count then."""
         if not missing:
             return
-        blockers = tuple(b for b in step_status(self.pathway, self.mode, self._evaluator.evaluation((step,)),
+        blockers = tuple(b for b in step_status(self.pathway, self.reading, self._evaluator.evaluation((step,)),
                                                 self._facts, step).blockers
                          if b.kind not in FACT_KINDS and not (updating and b.to_start))
         if not blockers:
@@ -340,15 +343,15 @@ class Engine:
                 frozenset(b for b in after.breaches if b[0] == step))
             before_parts = Evaluation(frozenset({step}) if old_derived else frozenset(),
                                       {step: old_unmet} if old_unmet else {}, old_breaches)
-            moved.append((step_status(self.pathway, self.mode, before_parts, facts_before, step),
-                          step_status(self.pathway, self.mode, after, self._facts, step)))
+            moved.append((step_status(self.pathway, self.reading, before_parts, facts_before, step),
+                          step_status(self.pathway, self.reading, after, self._facts, step)))
         # A goal moves when it is reached or given up, or when a step it may stand on is violated or mended.
         if any(g in journal for g in self.pathway.goals) or any(
                 (was.state is State.VIOLATED) != (now.state is State.VIOLATED) for was, now in moved):
             whole = self._evaluator.evaluation()
             before = rewound(whole, journal, self._facts.keys(), facts_before.keys())
-            moved += [(step_status(self.pathway, self.mode, before, facts_before, goal),
-                       step_status(self.pathway, self.mode, whole, self._facts, goal)) for goal in self.pathway.goals]
+            moved += [(step_status(self.pathway, self.reading, before, facts_before, goal),
+                       step_status(self.pathway, self.reading, whole, self._facts, goal)) for goal in self.pathway.goals]
         for was, now in moved:
             if was.state != now.state:
                 transitions.append(Transition(id=now.id, before=was.state.value, after=now.state.value,
@@ -383,7 +386,7 @@ class Engine:
 
 
 def open_engine(rules: str | Path | Iterable[str | Path] | None = None,
-                facts: str | Path | Iterable[str | Path] | None = None, *, mode: Mode | str = Mode.IMPLIED,
+                facts: str | Path | Iterable[str | Path] | None = None, *, reading: Reading | str = DEFAULT_READING,
                 backend: Backend = "durable") -> Engine:
     """An engine over rule and fact files; with neither, the paper's pathway and its 2013 baseline.
 
@@ -392,6 +395,6 @@ def open_engine(rules: str | Path | Iterable[str | Path] | None = None,
     """
     pathway = load_pathway(rules)
     if facts is None and rules is not None:
-        return Engine(pathway, (), mode=mode, backend=backend)
+        return Engine(pathway, (), reading=reading, backend=backend)
     baseline = load_baseline(pathway, facts)
-    return Engine(pathway, baseline.facts, mode=mode, backend=backend, measures=baseline.measures)
+    return Engine(pathway, baseline.facts, reading=reading, backend=backend, measures=baseline.measures)

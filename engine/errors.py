@@ -150,6 +150,13 @@ class FactError(PerimeterError):
     code = codes.BAD_FACT
 
 
+class ReadingError(PerimeterError):
+    """A reading asked for that the rule set does not have: a profile, a choice or an alternative;
+    `candidates` are the nearest known ones."""
+
+    code = codes.UNKNOWN_READING
+
+
 class StoreError(PerimeterError):
     """The state file cannot be read or written."""
 

@@ -58,12 +58,14 @@ StepSpec = str | tuple | Mapping[str, Any]
 
 
 def need(id_: str, basis: str = "stated", citation: Mapping[str, str] = CITE, *,
-         to_start: bool = False) -> dict[str, Any]:
+         to_start: bool = False, when: Mapping[str, str | list[str]] | None = None) -> dict[str, Any]:
     """One precondition: the step or condition `id_`, with its `basis` (stated or implied).
 
-    With `to_start` it is needed to take the step, not to keep it done.
+    With `to_start` it is needed to take the step, not to keep it done; with
+    `when` ({CHOICE: ALTERNATIVE}) it counts only under a reading that picks it.
     """
-    return _shaped({"requires": id_}, basis, citation, to_start)
+    document = _shaped({"requires": id_}, basis, citation, to_start)
+    return {**document, "when": dict(when)} if when else document
 
 
 def need_any(*ids: str, basis: str = "stated", citation: Mapping[str, str] = CITE,
@@ -127,16 +129,25 @@ def step(id_: str, *needs: Need, sequence: int = 1, title: str | None = None, ac
     return document
 
 
+def choice(id_: str, *alternatives: str, default: str | None = None) -> dict[str, Any]:
+    """One choice of a reading, with `alternatives` (ids; the first is the default unless `default` says)."""
+    return {"id": id_, "question": f"Which {id_}?", "citations": [dict(CITE)],
+            "alternatives": [{"id": a, "summary": f"alternative {a}"} for a in alternatives],
+            "default": default or alternatives[0], "reason": "the first"}
+
+
 def rule_set(*steps: StepSpec, pathway: str | None = None, title: str | None = None,
              conditions: Iterable[str | Mapping[str, Any]] = (), goal: Iterable[Need] | None = None,
-             basis: str = "stated") -> dict[str, Any]:
+             basis: str = "stated", choices: Iterable[Mapping[str, Any]] = (),
+             profiles: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Any]:
     """A rule file's document.
 
     Each of `steps` is a `step(...)` mapping, an `(id, needs)` pair, or a bare
     id (no needs); pairs and ids are numbered 1, 2, ... in the order given.
     `pathway` adds the `pathway:` header with that id (without one, a rule set
     is told apart by its content).  `conditions` are ids or mappings; `goal`
-    the needs of a goal, when there is one.
+    the needs of a goal, when there is one.  `choices` are `choice(...)`
+    mappings; `profiles` maps a profile's id to its picks.
     """
     built = []
     for number, spec in enumerate(steps, 1):
@@ -157,6 +168,11 @@ def rule_set(*steps: StepSpec, pathway: str | None = None, title: str | None = N
     if goal is not None:
         document["goal"] = {"title": "The goal", "citation": dict(CITE),
                             "preconditions": [need(n, basis) if isinstance(n, str) else dict(n) for n in goal]}
+    if choices:
+        document["choices"] = [dict(c) for c in choices]
+    if profiles:
+        document["profiles"] = [{"id": p, "title": f"Profile {p}", "choices": dict(picks)}
+                                for p, picks in profiles.items()]
     return document
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from perimeter import Engine, Mode, load_facts, load_pathway
+from perimeter import DEFAULT_READING, Engine, load_facts, load_pathway
 
 # Two hypothesis profiles: `ci` (the default, a few minutes in all) and
 # `thorough` (twenty times the examples), chosen with HYPOTHESIS_PROFILE.
@@ -43,8 +43,8 @@ def engines():
     """Make engines that are closed after the test, whatever happens."""
     made: list[Engine] = []
 
-    def make(pathway, facts=(), mode=Mode.IMPLIED, backend="durable", measures=()) -> Engine:
-        engine = Engine(pathway, facts, mode=mode, backend=backend, measures=measures)
+    def make(pathway, facts=(), reading=DEFAULT_READING, backend="durable", measures=()) -> Engine:
+        engine = Engine(pathway, facts, reading=reading, backend=backend, measures=measures)
         made.append(engine)
         return engine
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..answers.status import Answer, Blocker, Result, State, step_status
 from ..backends.protocol import Evaluation
-from ..pathway.compiled import Kind, Mode, Pathway, Requirement
+from ..pathway.compiled import ConstraintRule, Kind, Pathway, Reading, Requirement
 from ..pathway.model import Basis, Citation, Fact
 
 
@@ -35,6 +35,8 @@ class Reason(Result):
     actionable: bool
     """Can be done now: an eligible step or a condition to establish."""
     shared: bool = False
+    under: tuple[str, ...] = ()
+    """The choices the link depends on, as `CHOICE=ALTERNATIVE` in force (empty: every reading has it)."""
     needs: tuple[Reason, ...] = ()
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
@@ -60,6 +62,8 @@ class Support(Result):
     """Needed only to take the step: for a recorded step, met when it was taken (it may not hold now)."""
     met: bool = True
     """Whether it holds now (a `to_start` one of a recorded step may not)."""
+    under: tuple[str, ...] = ()
+    """The choices it depends on, as `CHOICE=ALTERNATIVE` in force (empty: every reading has it)."""
 
 
 class Explanation(Answer):
@@ -79,44 +83,50 @@ class Explanation(Answer):
     """The target's own fact, when it is recorded."""
     needed_by: tuple[str, ...] = ()
     """For a condition: the steps that need it, in the rule set's order."""
+    required: tuple[str, ...] = ()
+    """For a step: the attributes it must be recorded with."""
+    constraints: tuple[ConstraintRule, ...] = ()
+    """For a step: how it must be done under the reading in force (what its attributes must be)."""
 
 
-def explain(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact], target: str) -> Explanation:
+def explain(pathway: Pathway, reading: Reading, evaluation: Evaluation, facts: dict[str, Fact], target: str) -> Explanation:
     """Why `target` (a step, the goal or a condition) stands where it does."""
     if target in pathway.conditions:
-        return _explain_condition(pathway, facts, target)
-    status = step_status(pathway, mode, evaluation, facts, target)
+        return _explain_condition(pathway, reading, facts, target)
+    status = step_status(pathway, reading, evaluation, facts, target)
     rule = pathway.steps[target]
     base: dict[str, Any] = dict(target=target, title=rule.title, kind=rule.kind.value, state=status.state.value,
-                                fact=facts.get(target))
-    support = _support(pathway, mode, evaluation, facts, target)
+                                fact=facts.get(target), reading=reading.label,
+                                required=tuple(a.name for a in rule.attributes if a.required),
+                                constraints=pathway.constraints(target, reading))
+    support = _support(pathway, reading, evaluation, facts, target)
     if status.state in (State.ELIGIBLE, State.DONE):
         return Explanation(**base, support=support)
     if status.state is State.VIOLATED:
         return Explanation(**base, support=support, violations=status.blockers,
                            missing=tuple(b.id for b in status.blockers
                                          if b.kind not in ("constraint", "attribute", "violated-step")))
-    tree, frontier = _why_not_tree(pathway, mode, evaluation, facts, target)
+    tree, frontier = _why_not_tree(pathway, reading, evaluation, facts, target)
     missing = tuple(r.id for r in tree)
     return Explanation(**base, missing=missing, frontier=frontier, tree=tree, support=support)
 
 
-def _explain_condition(pathway: Pathway, facts: dict[str, Fact], target: str) -> Explanation:
+def _explain_condition(pathway: Pathway, reading: Reading, facts: dict[str, Fact], target: str) -> Explanation:
     rule = pathway.conditions[target]
     holds = target in facts
-    needing = {r.step for r in pathway.requirements(Mode.IMPLIED) if target in r.needs}
+    needing = {r.step for r in pathway.requirements(reading) if target in r.needs}
     dependants = [step for step in pathway.steps if step in needing]
     return Explanation(target=target, title=rule.title, kind=Kind.CONDITION.value,
                        state="holds" if holds else "absent", fact=facts.get(target),
-                       frontier=() if holds else (target,), needed_by=tuple(dependants))
+                       frontier=() if holds else (target,), needed_by=tuple(dependants), reading=reading.label)
 
 
-def _support(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
+def _support(pathway: Pathway, reading: Reading, evaluation: Evaluation, facts: dict[str, Fact],
              target: str) -> tuple[Support, ...]:
     missing = evaluation.unmet.get(target, frozenset())
     fact = facts.get(target)
     supports = []
-    for r in pathway.preconditions(target, mode):
+    for r in pathway.preconditions(target, reading):
         if (r.id in fact.started_without) if r.to_start and fact is not None else r.id in missing:
             continue
         title = " / ".join(pathway.title_of(n) for n in r.needs)
@@ -124,11 +134,11 @@ def _support(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[s
             id=r.id, kind=r.kind.value, title=title, basis=r.basis, citation=r.citation,
             fact=None if r.grouped else facts.get(r.need), to_start=r.to_start,
             holding=tuple(n for n in r.needs if n in evaluation.holds) if r.grouped else (),
-            met=r.id not in missing))
+            met=r.id not in missing, under=reading.under(r.when)))
     return tuple(supports)
 
 
-def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
+def _why_not_tree(pathway: Pathway, reading: Reading, evaluation: Evaluation, facts: dict[str, Fact],
                   target: str) -> tuple[tuple[Reason, ...], tuple[str, ...]]:
     """The unmet preconditions of `target`, each expanded once, and the actionable leaves.
 
@@ -137,7 +147,7 @@ def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: d
     """
     def unmet(step: str) -> list[Requirement]:
         missing = evaluation.unmet.get(step, frozenset())
-        return [r for r in pathway.preconditions(step, mode) if r.id in missing]
+        return [r for r in pathway.preconditions(step, reading) if r.id in missing]
 
     expanded: set[str] = set()
     frontier: set[str] = set()
@@ -146,7 +156,8 @@ def _why_not_tree(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: d
     stack = [(-1, r.id, r) for r in reversed(unmet(target))]
     while stack:
         parent, need, requirement = stack.pop()
-        link: dict[str, Any] = dict(id=need, basis=requirement.basis, citation=requirement.citation)
+        link: dict[str, Any] = dict(id=need, basis=requirement.basis, citation=requirement.citation,
+                                    under=reading.under(requirement.when))
         if requirement.grouped and need == requirement.id:
             # An alternative or a k of n: its members that do not hold, any of which would count.
             occurrences.append((parent, dict(link, kind=requirement.kind.value, state="unmet", actionable=False,

@@ -12,7 +12,7 @@ import heapq
 
 from ..answers.status import Result
 from ..backends.protocol import Evaluation
-from ..pathway.compiled import Kind, Mode, Pathway, Requirement
+from ..pathway.compiled import ConstraintRule, Kind, Pathway, Reading, Requirement
 
 
 class PlanItem(Result):
@@ -23,6 +23,10 @@ class PlanItem(Result):
     title: str
     action: str
     """`take`, `establish`, or `reached` (the goal follows from what precedes it)."""
+    required: tuple[str, ...] = ()
+    """The attributes a step must be recorded with (`location`, `leader`)."""
+    constraints: tuple[ConstraintRule, ...] = ()
+    """How it must be done, under the reading in force: what its attributes must be."""
 
 
 class Plan(Result):
@@ -32,22 +36,24 @@ class Plan(Result):
     items: tuple[PlanItem, ...] = ()
     reason: str | None = None
     """Why the plan is empty: the target already holds."""
+    reading: str = "default"
+    """The reading the plan was made under."""
 
     @property
     def order(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
 
 
-def plan(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -> Plan:
+def plan(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str) -> Plan:
     """The plan for `target` from the current evaluation."""
     if target in evaluation.holds:
-        return Plan(target=target, reason=f"{target} already holds")
-    needed = _needed(pathway, mode, evaluation, target)
-    order = _ordered(pathway, mode, needed)
-    return Plan(target=target, items=tuple(_item(pathway, id_) for id_ in order))
+        return Plan(target=target, reason=f"{target} already holds", reading=reading.label)
+    needed = _needed(pathway, reading, evaluation, target)
+    order = _ordered(pathway, reading, needed)
+    return Plan(target=target, items=tuple(_item(pathway, reading, id_) for id_ in order), reading=reading.label)
 
 
-def _needed(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -> set[str]:
+def _needed(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str) -> set[str]:
     """The target and everything it needs that does not hold, through what does not hold.
 
     What holds is not expanded: a recorded step satisfies its dependants even
@@ -56,9 +62,9 @@ def _needed(pathway: Pathway, mode: Mode, evaluation: Evaluation, target: str) -
     new items, then the sequence order; a plan that chose is then made
     inclusion-minimal (no item can be dropped).
     """
-    chooser = _Chooser(pathway, mode, evaluation.holds)
+    chooser = _Chooser(pathway, reading, evaluation.holds)
     needed = chooser.walk(target)
-    return _minimal(pathway, mode, evaluation.holds, needed, target) if chooser.chose else needed
+    return _minimal(pathway, reading, evaluation.holds, needed, target) if chooser.chose else needed
 
 
 class _Chooser:
@@ -68,8 +74,8 @@ class _Chooser:
     """Past this many alternatives inside alternatives, members are priced by sequence order alone,
     so pricing never recurses without bound."""
 
-    def __init__(self, pathway: Pathway, mode: Mode, holds: frozenset[str]):
-        self.pathway, self.mode, self.holds = pathway, mode, holds
+    def __init__(self, pathway: Pathway, reading: Reading, holds: frozenset[str]):
+        self.pathway, self.reading, self.holds = pathway, reading, holds
         self.costs: dict[str, int] = {}
         self.chose = False
         self.nesting = 0
@@ -82,7 +88,7 @@ class _Chooser:
             current = stack.pop()
             if current not in self.pathway.steps:
                 continue
-            for requirement in self.pathway.preconditions(current, self.mode):
+            for requirement in self.pathway.preconditions(current, self.reading):
                 if requirement.met_by(self.holds):
                     continue
                 for need in self.picks(requirement, seen):
@@ -114,12 +120,12 @@ class _Chooser:
         return self.costs[start]
 
 
-def _minimal(pathway: Pathway, mode: Mode, holds: frozenset[str], needed: set[str], target: str) -> set[str]:
+def _minimal(pathway: Pathway, reading: Reading, holds: frozenset[str], needed: set[str], target: str) -> set[str]:
     """Drop what the rest does without, latest in plan order first, until nothing can be dropped."""
     def complete(items: set[str]) -> bool:
         have = holds | items
         return all(r.met_by(have) for id_ in items if id_ in pathway.steps
-                   for r in pathway.preconditions(id_, mode))
+                   for r in pathway.preconditions(id_, reading))
 
     kept = set(needed)
     dropped = True
@@ -132,13 +138,13 @@ def _minimal(pathway: Pathway, mode: Mode, holds: frozenset[str], needed: set[st
     return kept
 
 
-def _ordered(pathway: Pathway, mode: Mode, needed: set[str]) -> list[str]:
+def _ordered(pathway: Pathway, reading: Reading, needed: set[str]) -> list[str]:
     """Kahn's algorithm over the needed items, ties broken by `order_key`."""
     waiting = {id_: 0 for id_ in needed}
     dependants: dict[str, list[str]] = {id_: [] for id_ in needed}
     for id_ in needed:
         if id_ in pathway.steps:
-            for requirement in pathway.preconditions(id_, mode):
+            for requirement in pathway.preconditions(id_, reading):
                 for need in requirement.needs:
                     if need in needed:
                         waiting[id_] += 1
@@ -156,9 +162,11 @@ def _ordered(pathway: Pathway, mode: Mode, needed: set[str]) -> list[str]:
     return order
 
 
-def _item(pathway: Pathway, id_: str) -> PlanItem:
+def _item(pathway: Pathway, reading: Reading, id_: str) -> PlanItem:
     if id_ in pathway.conditions:
         return PlanItem(id=id_, kind=Kind.CONDITION.value, title=pathway.title_of(id_), action="establish")
     rule = pathway.steps[id_]
     action = "reached" if rule.derived else "take"
-    return PlanItem(id=id_, kind=rule.kind.value, title=rule.title, action=action)
+    return PlanItem(id=id_, kind=rule.kind.value, title=rule.title, action=action,
+                    required=tuple(a.name for a in rule.attributes if a.required),
+                    constraints=pathway.constraints(id_, reading))

@@ -14,8 +14,8 @@ from typing import Any
 
 from ..answers.status import Answer, Result
 from ..errors import UnknownIdError
-from ..pathway.compiled import Pathway, SpectrumRules
-from ..pathway.model import Basis, Citation, Measure
+from ..pathway.compiled import DEFAULT_READING, Pathway, Reading, SpectrumRules
+from ..pathway.model import Basis, Citation, Effect, Measure
 
 
 class MeasureStatus(Result):
@@ -31,6 +31,11 @@ class MeasureStatus(Result):
     """`baseline` for a recorded measure, or the id of the step that puts it in place."""
     by_steps: tuple[str, ...] = ()
     """Steps that would put it in place."""
+    by_readings: tuple[tuple[str, ...], ...] = ()
+    """For each of `by_steps`: the choices its effect rests on (`CHOICE=ALTERNATIVE` in force); empty when it
+    is in every reading."""
+    implied: bool = False
+    """Whether every effect that would put it in place is a reading (basis `implied`)."""
 
 
 class Standing(Result):
@@ -57,6 +62,8 @@ class Chart(Result):
     level_ids: tuple[str, ...]
     floor: int
     relationships: tuple[Standing, ...]
+    reading: str = "default"
+    """The reading it was read under (which measures and effects count)."""
 
     def standing(self, relationship: str) -> Standing:
         for standing in self.relationships:
@@ -92,13 +99,20 @@ class RelationshipAnswer(Answer):
     measures: tuple[MeasureStatus, ...] = ()
 
 
-def chart(pathway: Pathway, measures: tuple[Measure, ...], holds: frozenset[str]) -> Chart:
-    """Every relationship's standing, from recorded measures and the steps that hold."""
+def chart(pathway: Pathway, measures: tuple[Measure, ...], holds: frozenset[str],
+          reading: Reading = DEFAULT_READING, against: frozenset[str] = frozenset()) -> Chart:
+    """Every relationship's standing, from recorded measures and the steps that hold, under `reading`
+    (the measures and effects it counts).  A step in `against` was done against its constraints or
+    without a required attribute: its effects `as_prescribed` do not happen."""
     spectrum = _spectrum(pathway)
-    standings = tuple(_standing(spectrum, rel, measures, holds) for rel in spectrum.relationships)
+    counted = tuple(m for m in measures if reading.admits(pathway.readings.compiled(m.when)))
+    effects = tuple(e for e in pathway.effects(reading) if not (e.as_prescribed and e.step in against)
+                    and not any(p in against for p in e.prescribed_by))
+    under = {id(e): reading.under(pathway.readings.compiled(e.when)) for e in effects}
+    standings = tuple(_standing(spectrum, rel, counted, holds, effects, under) for rel in spectrum.relationships)
     return Chart(title=spectrum.title, scale=tuple(level.name for level in spectrum.levels),
                  level_ids=tuple(level.id for level in spectrum.levels), floor=spectrum.floor,
-                 relationships=standings)
+                 relationships=standings, reading=reading.label)
 
 
 def moves(before: Chart, after: Chart) -> tuple[ChartMove, ...]:
@@ -120,7 +134,8 @@ def why_not_at(current: Chart, relationship: str, level: str | None) -> Relation
     return RelationshipAnswer(target=relationship, title=standing.title, state=standing.level_name,
                               level=standing.level, level_name=standing.level_name, asked=asked,
                               asked_name=current.scale[asked], missing=tuple(g.level for g in gaps),
-                              frontier=tuple(sorted({s for g in gaps for s in g.by_steps})), measures=tuple(gaps))
+                              frontier=tuple(sorted({s for g in gaps for s in g.by_steps})), measures=tuple(gaps),
+                              reading=current.reading)
 
 
 def _spectrum(pathway: Pathway) -> SpectrumRules:
@@ -131,15 +146,18 @@ def _spectrum(pathway: Pathway) -> SpectrumRules:
 
 
 def _standing(spectrum: SpectrumRules, relationship: str, measures: tuple[Measure, ...],
-              holds: frozenset[str]) -> Standing:
+              holds: frozenset[str], in_force: tuple[Effect, ...], under: dict[int, tuple[str, ...]]) -> Standing:
     rel = spectrum.relationships[relationship]
     recorded = {m.level: m for m in measures if m.relationship == relationship}
-    effects = [e for e in spectrum.effects if e.relationship == relationship]
+    effects = [e for e in in_force if e.relationship == relationship]
     statuses: list[MeasureStatus] = []
     for index, rung in enumerate(spectrum.levels):
         if index < spectrum.floor:
             continue
-        by_steps = tuple(dict.fromkeys(e.step for e in effects if e.level == rung.id))
+        filling = {e.step: e for e in effects if e.level == rung.id}
+        by_steps = tuple(filling)
+        by_readings = tuple(under[id(filling[s])] for s in by_steps)
+        implied = bool(filling) and all(e.basis is Basis.IMPLIED for e in filling.values())
         done = next((e for e in effects if e.level == rung.id and e.step in holds), None)
         measure = recorded.get(rung.id)
         evidence: dict[str, Any]
@@ -151,7 +169,8 @@ def _standing(spectrum: SpectrumRules, relationship: str, measures: tuple[Measur
             evidence = dict(in_place=False, basis=measure.basis, citation=measure.citation)
         else:
             evidence = dict(in_place=False)
-        statuses.append(MeasureStatus(level=rung.id, index=index, name=rung.name, by_steps=by_steps, **evidence))
+        statuses.append(MeasureStatus(level=rung.id, index=index, name=rung.name, by_steps=by_steps, **evidence,
+                                      by_readings=by_readings, implied=implied))
     level = spectrum.floor - 1
     for status in statuses:
         if not status.in_place:

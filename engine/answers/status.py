@@ -12,7 +12,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict
 
 from ..backends.protocol import Evaluation
-from ..pathway.compiled import ConstraintRule, Kind, Mode, Pathway, Requirement, StepRule
+from ..pathway.compiled import ConstraintRule, Kind, Pathway, Reading, Requirement, StepRule
 from ..pathway.model import Basis, Citation, Fact, Sector
 
 
@@ -56,6 +56,8 @@ class Answer(Result):
     missing: tuple[str, ...] = ()
     frontier: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    reading: str = "default"
+    """The reading the answer was given under: a profile, and the choices picked on top."""
 
 
 class Transition(Result):
@@ -110,10 +112,10 @@ class ConditionStatus(Result):
 
 
 class Conclusions(Result):
-    """Every step's state, every condition, and each goal, under one mode."""
+    """Every step's state, every condition, and each goal, under one reading."""
 
     pathway: str
-    mode: Mode
+    reading: Reading
     steps: tuple[StepStatus, ...]
     conditions: tuple[ConditionStatus, ...]
     goals: tuple[StepStatus, ...] = ()
@@ -136,18 +138,18 @@ class Conclusions(Result):
         return [s.id for s in self.steps if s.state is state]
 
 
-def conclude(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact]) -> Conclusions:
+def conclude(pathway: Pathway, reading: Reading, evaluation: Evaluation, facts: dict[str, Fact]) -> Conclusions:
     """Classify every step of `pathway` from `evaluation` (goals after the steps they stand on)."""
-    known = {step: step_status(pathway, mode, evaluation, facts, step)
+    known = {step: step_status(pathway, reading, evaluation, facts, step)
              for step, rule in pathway.steps.items() if not rule.derived}
     for step in pathway.goals:
         if step not in known:
-            known[step] = step_status(pathway, mode, evaluation, facts, step, known)
+            known[step] = step_status(pathway, reading, evaluation, facts, step, known)
     statuses = [known[step] for step in pathway.steps]
     conditions = tuple(
         ConditionStatus(id=c, title=rule.title, holds=c in evaluation.holds, fact=facts.get(c))
         for c, rule in pathway.conditions.items())
-    return Conclusions(pathway=pathway.id, mode=mode, steps=tuple(s for s in statuses if s.kind != Kind.GOAL.value),
+    return Conclusions(pathway=pathway.id, reading=reading, steps=tuple(s for s in statuses if s.kind != Kind.GOAL.value),
                        conditions=conditions, goals=tuple(s for s in statuses if s.kind == Kind.GOAL.value))
 
 
@@ -187,6 +189,12 @@ def fact_blockers(rule: StepRule, fact: Fact, evaluation: Evaluation) -> list[Bl
     return blockers
 
 
+def done_against(pathway: Pathway, facts: dict[str, Fact], evaluation: Evaluation) -> frozenset[str]:
+    """The recorded steps done against their constraints, or without an attribute they require."""
+    return frozenset(id_ for id_, fact in facts.items()
+                     if id_ in pathway.steps and fact_blockers(pathway.steps[id_], fact, evaluation))
+
+
 def constraint_title(constraint: ConstraintRule) -> str:
     """What a constraint asks, in a few words: "location must be Alder or Birchmoor", "tankers must be from 2 to 6"."""
     name, low, high = constraint.attribute, constraint.minimum, constraint.maximum
@@ -197,7 +205,7 @@ def constraint_title(constraint: ConstraintRule) -> str:
     return f"{name} must be at least {low}" if low is not None else f"{name} must be at most {high}"
 
 
-def step_status(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact],
+def step_status(pathway: Pathway, reading: Reading, evaluation: Evaluation, facts: dict[str, Fact],
                 step: str, known: dict[str, StepStatus] | None = None) -> StepStatus:
     """The state of one step and exactly what blocks or violates it.
 
@@ -208,7 +216,7 @@ def step_status(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dic
     rule = pathway.steps[step]
     missing = evaluation.unmet.get(step, frozenset())
     fact = facts.get(step)
-    blockers = [blocker_of(pathway, r) for r in pathway.preconditions(step, mode)
+    blockers = [blocker_of(pathway, r) for r in pathway.preconditions(step, reading)
                 if (r.id in fact.started_without if r.to_start and fact is not None  # needed to start, not to stay
                     else r.id in missing)]
     if fact is not None:
@@ -216,7 +224,7 @@ def step_status(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dic
     if rule.derived:
         state = State.DONE if step in evaluation.holds else State.BLOCKED
         if state is State.DONE:
-            blockers += violated_below(pathway, mode, evaluation, facts, step, {} if known is None else known)
+            blockers += violated_below(pathway, reading, evaluation, facts, step, {} if known is None else known)
             state = State.VIOLATED if blockers else State.DONE
     elif fact is not None:
         state = State.VIOLATED if blockers else State.DONE
@@ -226,7 +234,7 @@ def step_status(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dic
                       sequence=rule.sequence, state=state, blockers=tuple(blockers), fact=fact)
 
 
-def violated_below(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: dict[str, Fact], step: str,
+def violated_below(pathway: Pathway, reading: Reading, evaluation: Evaluation, facts: dict[str, Fact], step: str,
                    known: dict[str, StepStatus]) -> list[Blocker]:
     """The violated steps a reached goal stands on, in the rule set's order.
 
@@ -239,13 +247,13 @@ def violated_below(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: 
     found: dict[str, Blocker] = {}
     seen, stack = {step}, [step]
     while stack:
-        for requirement in pathway.preconditions(stack.pop(), mode):
+        for requirement in pathway.preconditions(stack.pop(), reading):
             for need in requirement.needs:
                 if need in seen or need not in pathway.steps or need not in evaluation.holds:
                     continue
                 seen.add(need)
                 stack.append(need)
-                status = known.get(need) or step_status(pathway, mode, evaluation, facts, need, known)
+                status = known.get(need) or step_status(pathway, reading, evaluation, facts, need, known)
                 known[need] = status
                 if status.state is State.VIOLATED:
                     found[need] = Blocker(id=need, kind="violated-step", title=status.title, basis=requirement.basis,
@@ -254,11 +262,11 @@ def violated_below(pathway: Pathway, mode: Mode, evaluation: Evaluation, facts: 
     return sorted(found.values(), key=lambda b: pathway.order_key(b.id)[1])
 
 
-def closure(pathway: Pathway, mode: Mode, step: str) -> set[str]:
+def closure(pathway: Pathway, reading: Reading, step: str) -> set[str]:
     """`step` and every step it needs, transitively, whether it holds or not: what a goal's status reads."""
     found, stack = {step}, [step]
     while stack:
-        for requirement in pathway.preconditions(stack.pop(), mode):
+        for requirement in pathway.preconditions(stack.pop(), reading):
             for need in requirement.needs:
                 if need not in found and need in pathway.steps:
                     found.add(need)

@@ -53,7 +53,7 @@ from ..backends.durable_session import (
 )
 from ..backends.protocol import Evaluation, Journal
 from ..errors import EvaluationError
-from ..pathway.compiled import Mode, Pathway
+from ..pathway.compiled import DEFAULT_READING, Pathway, Reading
 from ..pathway.values import fold
 from ..pathway.model import Fact
 
@@ -236,12 +236,12 @@ def _release(ruleset: str, sid: str) -> None:
 class DurableEvaluator:
     """Conclusions maintained incrementally by durable-rules, one fact per call."""
 
-    def __init__(self, pathway: Pathway, mode: Mode = Mode.IMPLIED, facts: tuple[Fact, ...] = ()):
+    def __init__(self, pathway: Pathway, reading: Reading = DEFAULT_READING, facts: tuple[Fact, ...] = ()):
         if _durable is None:
             raise EvaluationError(f"durable-rules cannot be imported here: {_IMPORT_ERROR}",
                                   hint="use Python 3.10 to 3.12")
         self.pathway = pathway
-        self.mode = mode
+        self.reading = reading
         self.facts: dict[str, Fact] = {}
         self._open()
         try:
@@ -262,14 +262,14 @@ class DurableEvaluator:
 
     def _load_rules(self) -> None:
         """Rules after facts: fewer negations fire, then retract, on the way in."""
-        for requirement in self.pathway.requirements(self.mode):
+        for requirement in self.pathway.requirements(self.reading):
             derived = self.pathway.steps[requirement.step].derived
             group, k, n = requirement.id, requirement.at_least, len(requirement.needs)
             for need in requirement.needs:  # one fact per member: durable joins each with holds(need)
                 self._send("assert", self._fact("requires", (requirement.step, group, need), step=requirement.step,
                                                 need=need, group=group, k=k, n=n, derived=int(derived)))
-        for step, rule in self.pathway.steps.items():
-            for constraint in rule.constraints:
+        for step in self.pathway.steps:
+            for constraint in self.pathway.constraints(step, self.reading):
                 # Allowed values first, so no breach fires and is withdrawn on the way in.
                 for folded in dict.fromkeys(constraint.key(v) for v in constraint.allowed):  # "4" and "4.0": one
                     self._send("assert", self._fact("allows", (step, constraint.attribute, folded),

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..backends.protocol import Before, Evaluation, Journal
-from ..pathway.compiled import Mode, Pathway
+from ..pathway.compiled import DEFAULT_READING, Pathway, Reading
 from ..pathway.model import Fact
 
 
 class ReferenceEvaluator:
     """Conclusions by direct computation over the current facts."""
 
-    def __init__(self, pathway: Pathway, mode: Mode = Mode.IMPLIED):
+    def __init__(self, pathway: Pathway, reading: Reading = DEFAULT_READING):
         self.pathway = pathway
-        self.mode = mode
+        self.reading = reading
         self.facts: dict[str, Fact] = {}
         self._start: Evaluation | None = None
 
@@ -59,7 +59,7 @@ class ReferenceEvaluator:
             if step not in derived:
                 derived[step] = all(
                     sum(1 for n in r.needs if need_holds(n)) >= r.at_least
-                    for r in self.pathway.preconditions(step, self.mode))
+                    for r in self.pathway.preconditions(step, self.reading))
             return derived[step]
 
         def need_holds(need: str) -> bool:
@@ -71,12 +71,12 @@ class ReferenceEvaluator:
         holds |= {s for s, rule in self.pathway.steps.items() if rule.derived and derived_holds(s)}
         unmet = {}
         for step in self.pathway.steps:
-            missing = frozenset(r.id for r in self.pathway.preconditions(step, self.mode) if not r.met_by(holds))
+            missing = frozenset(r.id for r in self.pathway.preconditions(step, self.reading) if not r.met_by(holds))
             if missing:
                 unmet[step] = missing
         breaches = frozenset(
             (fact.id, c.attribute, c.key(fact.attributes[c.attribute]))
             for fact in self.facts.values() if fact.id in self.pathway.steps
-            for c in self.pathway.steps[fact.id].constraints
+            for c in self.pathway.constraints(fact.id, self.reading)
             if c.attribute in fact.attributes and not c.accepts(fact.attributes[c.attribute]))
         return Evaluation(frozenset(holds), unmet, breaches)

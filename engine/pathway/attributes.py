@@ -20,6 +20,7 @@ from ..errors import Diagnostic
 from ..files.read import SourceMap
 from ..pathway import values
 from ..pathway.compiled import AttributeRule, ConstraintRule, Location
+from ..pathway.readings import Readings
 from ..pathway.model import AttributeType, Condition, Constraint, Step
 from ..suggest import close_matches, did_you_mean
 
@@ -114,10 +115,12 @@ def attribute_rules(node: Step | Condition, where: Where) -> tuple[AttributeRule
     return tuple(implied.values())
 
 
-def constraint_rules(step: Step, attributes: tuple[AttributeRule, ...], where: Where) -> tuple[ConstraintRule, ...]:
+def constraint_rules(step: Step, attributes: tuple[AttributeRule, ...], where: Where,
+                     readings: Readings) -> tuple[ConstraintRule, ...]:
     """`step`'s constraints, compiled against its attributes (names in their declared spelling)."""
     by_name = {a.name.casefold(): a for a in attributes}
     return tuple(
         ConstraintRule(step.id, declared.name, tuple(c.allowed or ()), c.basis, c.citation, c.note,
-                       where("constraints", i), type=declared.type, minimum=c.min, maximum=c.max)
+                       where("constraints", i), type=declared.type, minimum=c.min, maximum=c.max,
+                       when=readings.compiled(c.when))
         for i, c in enumerate(step.constraints) for declared in [by_name[c.attribute.casefold()]])

@@ -119,7 +119,16 @@ def check_spectrum(files: Files, step_ids: Collection[str], diagnostics: list[Di
                     f"effect names unknown {field} '{value}'", did_you_mean(matches) or f"name a {field} id", matches))
             else:
                 resolved[field] = canonical
-        effects.append(effect.model_copy(update=resolved))
+        prescribed = []
+        for j, step in enumerate(effect.prescribed_by):
+            canonical = resolve_id(step, step_ids, source, ("spectrum", "effects", i, "prescribed_by", j), warnings)
+            if canonical is None:
+                matches = close_matches(step, step_ids)
+                diagnostics.append(source.diagnostic(
+                    ("spectrum", "effects", i, "prescribed_by", j), codes.UNKNOWN_REFERENCE,
+                    f"effect names unknown step '{step}'", did_you_mean(matches) or "name a step id", matches))
+            prescribed.append(canonical or step)
+        effects.append(effect.model_copy(update={**resolved, "prescribed_by": prescribed}))
     if len(diagnostics) > before or floor is None:
         return None
     return SpectrumRules(title=spectrum.title, citation=spectrum.citation, levels=tuple(spectrum.levels),

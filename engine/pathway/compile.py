@@ -20,6 +20,7 @@ from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
 from ..pathway.attributes import attribute_rules, check_attributes, constraint_rules
 from ..pathway.charts import case_warning, check_lanes, check_spectrum
+from ..pathway.readings import Readings, check_readings, check_whens
 from ..pathway.compiled import (
     ConditionRule,
     Involvement,
@@ -111,6 +112,8 @@ def compile_pathway(files: RuleFiles, *, warnings: list[Diagnostic] | None = Non
         diagnostics.append(source.diagnostic((), codes.NO_STEPS, "the rule set has no steps", "add a `steps:` list"))
     lanes, lane_of = check_lanes(files, diagnostics, noted)
     spectrum = check_spectrum(files, {e.node.id for e in steps}, diagnostics, noted)
+    readings = check_readings(files, diagnostics)
+    check_whens(files, readings, diagnostics)
     # Unresolved references are skipped by the search, so cycles are found alongside them.
     _find_cycles(needing, index, lane_of, diagnostics)
     if warnings is not None:
@@ -118,7 +121,7 @@ def compile_pathway(files: RuleFiles, *, warnings: list[Diagnostic] | None = Non
     if diagnostics:
         count = len(diagnostics)
         raise CompileError(f"{count} problem{'s' if count > 1 else ''} in the rule set", diagnostics=diagnostics)
-    return _build(info, files, steps, conditions, goals, index, spectrum, lanes, lane_of)
+    return _build(info, files, steps, conditions, goals, index, spectrum, lanes, lane_of, readings)
 
 
 def _check_size(files: RuleFiles) -> None:
@@ -279,7 +282,8 @@ def _fingerprint(files: RuleFiles) -> str:
 
 def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]],
            conditions: list[_Entry[Condition]], goals: list[_Entry[Goal]], index: dict[str, _AnyEntry],
-           spectrum: SpectrumRules | None, lanes: dict[str, str], lane_of: dict[str, str | None]) -> Pathway:
+           spectrum: SpectrumRules | None, lanes: dict[str, str], lane_of: dict[str, str | None],
+           readings: Readings) -> Pathway:
     def requirement(entry: _Needing, i: int, pre: Precondition) -> Requirement:
         targets = [index[n.casefold()].node for n in pre.needs]
         if len(targets) > 1:
@@ -288,7 +292,8 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
             target = targets[0]
             kind = Kind.GOAL if isinstance(target, Goal) else Kind.STEP if isinstance(target, Step) else Kind.CONDITION
         return Requirement(entry.node.id, tuple(t.id for t in targets), pre.count, kind, pre.basis, pre.citation,
-                           pre.note, entry.location("preconditions", i), to_start=pre.to_start)
+                           pre.note, entry.location("preconditions", i), to_start=pre.to_start,
+                           when=readings.compiled(pre.when))
 
     def step_rule(entry: _Needing) -> StepRule:
         node = entry.node
@@ -303,7 +308,7 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
         return StepRule(
             id=node.id, kind=Kind.STEP, title=node.title, actors=tuple(node.actors), sector=node.sector,
             sequence=node.sequence, aliases=tuple(node.aliases), preconditions=preconditions,
-            constraints=constraint_rules(node, attributes, entry.location), citation=node.citation,
+            constraints=constraint_rules(node, attributes, entry.location, readings), citation=node.citation,
             note=node.note, location=entry.location(), lane=lane_of.get(node.id), attributes=attributes)
 
     def condition_rule(entry: _Entry[Condition]) -> ConditionRule:
@@ -330,4 +335,5 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
         fingerprint=fingerprint,
         spectrum=spectrum,
         lanes=lanes,
+        readings=readings,
     )

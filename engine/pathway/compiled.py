@@ -14,25 +14,15 @@ from enum import Enum
 from ..errors import AmbiguousTargetError
 from ..pathway import values
 from ..pathway.model import AttributeType, Basis, Citation, Effect, Level, Relationship, Sector
+from ..pathway.readings import Reading as Reading
+from ..pathway.readings import Readings, When
 
 PAPER_LANES = {"defense": "Defense sector", "cross-sector": "Across both sectors", "security": "Security sector"}
 """The lanes of a rule set that declares none: the paper's sectors, top to bottom as Chart 6 draws them."""
 
 
-class Mode(str, Enum):
-    """Which preconditions count.
-
-    `implied` (the default) applies what the paper states and what its wording
-    implies; `stated` applies only what it states, to show what the text itself
-    demands.
-    """
-
-    STATED = "stated"
-    IMPLIED = "implied"
-
-    def admits(self, basis: Basis) -> bool:
-        """Whether a precondition of `basis` counts under this mode."""
-        return self is Mode.IMPLIED or basis is Basis.STATED
+DEFAULT_READING = Reading()
+"""The default alternative of every choice: the reading answers are given under unless asked otherwise."""
 
 
 class Kind(str, Enum):
@@ -81,6 +71,8 @@ class Requirement:
     to_start: bool = False
     """Needed to take the step, not to keep it done."""
     id: str = ""
+    when: When = ()
+    """The alternatives of choices under which it counts; () under every reading."""
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -152,6 +144,7 @@ class ConstraintRule:
     type: AttributeType = AttributeType.TEXT
     minimum: str | None = None
     maximum: str | None = None
+    when: When = ()
 
     @property
     def bounded(self) -> bool:
@@ -276,6 +269,8 @@ class Pathway:
     fingerprint: str
     spectrum: SpectrumRules | None = None
     lanes: dict[str, str] = field(default_factory=lambda: dict(PAPER_LANES))
+    readings: Readings = field(default_factory=Readings)
+    """The choices the text leaves open and the profiles that pick among them."""
     _folded: dict[str, str] = field(repr=False, compare=False, default_factory=dict)
     _position: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
 
@@ -311,13 +306,34 @@ class Pathway:
         node = self.steps.get(id_) or self.conditions[id_]
         return node.title
 
-    def preconditions(self, step: str, mode: Mode = Mode.IMPLIED) -> tuple[Requirement, ...]:
-        """What `step` needs under `mode`."""
-        return tuple(r for r in self.steps[step].preconditions if mode.admits(r.basis))
+    def preconditions(self, step: str, reading: Reading = DEFAULT_READING) -> tuple[Requirement, ...]:
+        """What `step` needs under `reading`."""
+        return tuple(r for r in self.steps[step].preconditions if reading.admits(r.when))
 
-    def requirements(self, mode: Mode = Mode.IMPLIED) -> list[Requirement]:
-        """Every precondition in force under `mode`, in file order."""
-        return [r for step in self.steps for r in self.preconditions(step, mode)]
+    def requirements(self, reading: Reading = DEFAULT_READING) -> list[Requirement]:
+        """Every precondition in force under `reading`, in file order."""
+        return [r for step in self.steps for r in self.preconditions(step, reading)]
+
+    def constraints(self, step: str, reading: Reading = DEFAULT_READING) -> tuple[ConstraintRule, ...]:
+        """How `step` must be done under `reading`."""
+        return tuple(c for c in self.steps[step].constraints if reading.admits(c.when))
+
+    def choices_of(self, id_: str) -> tuple[str, ...]:
+        """The choices whose alternatives touch `id_`: its preconditions, constraints and Chart 1 effects."""
+        named: list[str] = []
+        rule = self.steps.get(id_)
+        for when in [*(r.when for r in (rule.preconditions if rule else ())),
+                     *(c.when for c in (rule.constraints if rule else ())),
+                     *(self.readings.compiled(e.when) for e in (self.spectrum.effects if self.spectrum else ())
+                       if e.step == id_)]:
+            named += [choice for choice, _, _ in when]
+        return tuple(c for c in self.readings.choices if c in named)
+
+    def effects(self, reading: Reading = DEFAULT_READING) -> tuple[Effect, ...]:
+        """The Chart 1 effects in force under `reading` (none without a spectrum)."""
+        if self.spectrum is None:
+            return ()
+        return tuple(e for e in self.spectrum.effects if reading.admits(self.readings.compiled(e.when)))
 
     def assertable(self, id_: str) -> bool:
         """Whether a fact may name `id_`: any step or condition but the derived goal."""

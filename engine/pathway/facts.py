@@ -23,6 +23,7 @@ from ..pathway import values
 from ..pathway.compiled import Pathway
 from ..pathway.kinds import expect_kind
 from ..pathway.model import IDENTIFIER_PATTERN, MAX_SOURCE, MAX_VALUE, Citation, Fact, FactFile, Measure
+from ..pathway.readings import compile_when
 from ..suggest import close_matches, did_you_mean
 
 IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
@@ -230,5 +231,6 @@ def _checked_measures(pathway: Pathway, fact_file: FactFile, source: SourceMap,
                     did_you_mean(matches) or f"use one of the spectrum's {field} ids", matches))
             elif canonical != value:
                 resolved[field] = canonical
+        compile_when(measure.when, pathway.readings, source, ("measures", i), diagnostics)
         measures.append(measure.model_copy(update=resolved) if resolved else measure)
     return measures

@@ -9,82 +9,26 @@ compiler's job (`perimeter.compile`).
 
 from __future__ import annotations
 
-import datetime
 from enum import Enum
-from typing import Annotated, ClassVar, Union
+from typing import ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
-
-Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
-"""An id a user can type in a shell: a letter, then letters, digits, `_ . -`."""
-
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-
-MAX_VALUE = 256
-"""The longest attribute value a fact may carry (a place, a leader, a count, a date)."""
-MAX_SOURCE = 1000
-"""The longest source a fact may name (a sentence or two, with a reference)."""
-
-
-
-def _scalar_text(value: object) -> object:
-    """A number or a date YAML read unquoted, as the text it was written as (booleans stay refused)."""
-    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Value = Annotated[str, StringConstraints(min_length=1, max_length=MAX_VALUE, strip_whitespace=True),
-                  BeforeValidator(_scalar_text, json_schema_input_type=Union[str, float])]
-"""An attribute value: text, or a number or date YAML read unquoted (kept as the text written)."""
-Source = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SOURCE, strip_whitespace=True)]
-
-
-class Strict(BaseModel):
-    """Base for every file model: unknown keys are errors, values are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    field_hints: ClassVar[dict[str, tuple[str, str]]] = {}
-    """A field written where it does not belong (`constraints` on a condition) -> the message and the
-    hint that say so, in place of "unknown field" (used by `perimeter.files.schema_words`)."""
-
-
-class Basis(str, Enum):
-    """How firmly the rule set's source text supports a rule.
-
-    `stated` when the text says it in so many words (by step number or by
-    naming what the earlier step produced); `implied` when only its wording
-    suggests it.  Sequence numbers alone never make a precondition.
-    """
-
-    STATED = "stated"
-    IMPLIED = "implied"
-
-
-class Sector(str, Enum):
-    """One of the three lanes of a rule set that declares none (the sectors of the paper's charts)."""
-
-    DEFENSE = "defense"
-    SECURITY = "security"
-    CROSS_SECTOR = "cross-sector"
-
-
-class Lane(Strict):
-    """A band of the pathway's chart that steps are drawn in (a rule set's own, or the three default ones)."""
-
-    id: Identifier
-    title: Text
-
-
-class Citation(Strict):
-    """Where the rule set's source says it: the section, and a short word-for-word quote."""
-
-    section: Text
-    quote: Text
+from .basics import IDENTIFIER_PATTERN as IDENTIFIER_PATTERN
+from .basics import MAX_SOURCE as MAX_SOURCE
+from .basics import MAX_VALUE as MAX_VALUE
+from .basics import Basis as Basis
+from .basics import Citation as Citation
+from .basics import Identifier as Identifier
+from .basics import Lane as Lane
+from .basics import Sector as Sector
+from .basics import Source as Source
+from .basics import Strict as Strict
+from .basics import Text as Text
+from .basics import Value as Value
+from .basics import When as When
+from .readings import Choice, Profile
 
 
 class Precondition(Strict):
@@ -104,6 +48,8 @@ class Precondition(Strict):
     citation: Citation
     note: Text | None = None
     """Why this reading, where the text is open to more than one."""
+    when: When | None = None
+    """The alternatives of a choice under which it counts (`perimeter.pathway.readings`)."""
 
     @model_validator(mode="after")
     def _one_shape(self) -> Precondition:
@@ -176,6 +122,7 @@ class Constraint(Strict):
     basis: Basis
     citation: Citation
     note: Text | None = None
+    when: When | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> Constraint:
@@ -292,6 +239,12 @@ class Effect(Strict):
     basis: Basis
     citation: Citation
     note: Text | None = None
+    when: When | None = None
+    as_prescribed: bool = False
+    """Only when the step was done as its constraints and required attributes prescribe."""
+    prescribed_by: list[Identifier] = []
+    """Other steps that must have been done as prescribed for it to happen (A6 joins A4's command: in
+    Mexico only when A4 was done in Mexico)."""
 
 
 class Spectrum(Strict):
@@ -322,6 +275,9 @@ class RuleFile(Strict):
     lanes: list[Lane] = []
     """The bands steps are drawn in, top to bottom; without them, the paper's three sectors."""
     spectrum: Spectrum | None = None
+    choices: list[Choice] = []
+    """The questions the text leaves open (`perimeter.pathway.readings`)."""
+    profiles: list[Profile] = []
 
     field_hints: ClassVar[dict[str, tuple[str, str]]] = {
         key: (f"a rule file holds no `{key}`", "put them in a fact file and give it as facts")
@@ -361,6 +317,7 @@ class Measure(Strict):
     basis: Basis
     citation: Citation
     note: Text | None = None
+    when: When | None = None
 
 
 class FactFile(Strict):

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 
 from ..answers.explain import Explanation
 from ..answers.spectrum import ChartMove, RelationshipAnswer
-from ..answers.status import FACT_KINDS, Answer, Blocker, State, Transition
+from ..answers.status import FACT_KINDS, Answer, Blocker, State, Transition, constraint_title
+from ..pathway.compiled import ConstraintRule
+from ..pathway.model import Basis
 
 _FACT_STATES = ("holds", "absent")
 _GROUPS = ("any-of", "at-least")
@@ -31,6 +33,18 @@ def need_name(id_: str, kind: str) -> str:
         return id_
     count, _, members = id_.rpartition(" of ")
     return ("one of " if kind == "any-of" else f"{count} of ") + ", ".join(members.split("|"))
+
+
+def warrant(basis: Basis, under: tuple[str, ...] = ()) -> str:
+    """A link's basis, and the choices it rests on: "stated", "implied under a7-needs=least"."""
+    return basis.value + (" under " + ", ".join(under) if under else "")
+
+
+def how_to_take(required: Sequence[str], constraints: Sequence[ConstraintRule]) -> str:
+    """What a step must be recorded with, as the rules put it: "give location and leader; location must be
+    Mexico; leader must be Mexico or Mexican"; "" when nothing is asked."""
+    parts = ([f"give {_and(list(required))}"] if required else []) + [constraint_title(c) for c in constraints]
+    return "; ".join(parts)
 
 
 def reasons(answer: Answer) -> tuple[str, ...]:
@@ -54,8 +68,10 @@ def explanation_reasons(answer: Explanation) -> tuple[str, ...]:
         return tuple(lines)
     if answer.state in (State.ELIGIBLE.value, State.DONE.value):
         verb = "is done" if answer.state == State.DONE.value else "can be taken now"
+        how = how_to_take(answer.required, answer.constraints) if answer.state == State.ELIGIBLE.value else ""
+        asks = (f"To record it, the rules ask: {how}.",) if how else ()
         if not answer.support:
-            return (f"{head} {verb}: it has no preconditions.",)
+            return (f"{head} {verb}: it has no preconditions.", *asks)
         parts = []
         for s in answer.support:
             source = f" [{s.fact.source}]" if s.fact is not None and s.fact.source else ""
@@ -66,17 +82,19 @@ def explanation_reasons(answer: Explanation) -> tuple[str, ...]:
                 said = f"{name} is met ({_and(list(s.holding))} {'holds' if len(s.holding) == 1 else 'hold'})"
             else:
                 said = f"{name} holds"
-            parts.append(f"{said} ({s.basis.value}: {s.citation.section}, \"{s.citation.quote}\"){source}")
-        return (f"{head} {verb}: " + "; ".join(parts) + ".",)
+            parts.append(f"{said} ({warrant(s.basis, s.under)}: {s.citation.section}, \"{s.citation.quote}\"){source}")
+        return (f"{head} {verb}: " + "; ".join(parts) + ".", *asks)
     if answer.state == State.VIOLATED.value and answer.kind == "goal":
         return (f"{head} is reached, but not as the rules allow: it stands on "
                 + "; ".join(_blocker_sentence(b) for b in answer.violations) + ".",)
     if answer.state == State.VIOLATED.value:
         return (f"{answer.target} is recorded as done, but it breaks: "
                 + "; ".join(_blocker_sentence(b) for b in answer.violations),)
-    return (f"{head} is blocked: it needs " + ", ".join(f"{need_name(r.id, r.kind)} ({r.basis.value})"
+    how = how_to_take(answer.required, answer.constraints)
+    return (f"{head} is blocked: it needs " + ", ".join(f"{need_name(r.id, r.kind)} ({warrant(r.basis, r.under)})"
                                                        for r in answer.tree) + ".",
-            "Can be done now toward it: " + (", ".join(answer.frontier) or "nothing") + ".")
+            "Can be done now toward it: " + (", ".join(answer.frontier) or "nothing") + ".",
+            *([f"To record it, the rules ask: {how}."] if how else []))
 
 
 def relationship_reasons(answer: RelationshipAnswer) -> tuple[str, ...]:
@@ -91,6 +109,9 @@ def relationship_reasons(answer: RelationshipAnswer) -> tuple[str, ...]:
             text += f" ({gap.citation.section}: \"{gap.citation.quote}\")"
         if gap.by_steps:
             text += f", which {' or '.join(gap.by_steps)} would put in place"
+            rests = sorted({u for under in gap.by_readings for u in under})
+            if gap.implied or rests:
+                text += " (a reading" + (f": {', '.join(rests)}" if rests else "") + ")"
         gaps.append(text)
     return (f"{where}; to stand at {answer.asked_name} (level {answer.asked}) it lacks: " + ", ".join(gaps) + ".",)
 

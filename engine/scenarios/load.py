@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import codes
-from ..errors import Diagnostic, LoadError, PerimeterError
+from ..errors import Diagnostic, LoadError, PerimeterError, ReadingError
 from ..files.read import SourceMap, read_document, validate
 from ..files.sanitise import unsafe_text_findings
 from ..files.sources import shipped_dir, yaml_files
 from ..pathway.compile import load_pathway
 from ..pathway.compiled import Pathway
+from ..pathway.readings import Reading
 from ..pathway.facts import known_id, make_fact
 from ..pathway.kinds import expect_kind, kind_of
 from ..suggest import close_matches, did_you_mean
@@ -128,7 +129,8 @@ class _Checker:
             actions = [self._action(action, here + ("do", j)) for j, action in enumerate(scenario.do)]
             expected = self._expectations(scenario.expect, here + ("expect",))
             scripts.append(Script(name=scenario.name, file=self.source.file, line=self._line(here), start=start,
-                                  actions=tuple(a for a in actions if a is not None), expected=tuple(expected)))
+                                  actions=tuple(a for a in actions if a is not None), expected=tuple(expected),
+                                  reading=self._reading(scenario, here)))
         return scripts
 
     def _start(self, scenario: Scenario, here: Path_, earlier: Sequence[str]) -> str:
@@ -236,6 +238,16 @@ class _Checker:
     def _line(self, path: Path_) -> int:
         return self.source.where(path)[0]
 
+    def _reading(self, scenario: Scenario, here: Path_) -> Reading | None:
+        if scenario.reading is None and not scenario.choose:
+            return None
+        try:
+            return self.pathway.readings.reading(scenario.reading, scenario.choose)
+        except ReadingError as error:
+            self._problem(here + ("reading" if scenario.reading is not None else "choose",), codes.UNKNOWN_READING,
+                          error.message, error.hint, error.problem.candidates)
+            return None
+
     def _problem(self, path: Path_, code: str, message: str, hint: str, candidates: Sequence[str] = ()) -> None:
         self.problems.append(self.source.diagnostic(path, code, message, hint, tuple(candidates)))
 
@@ -243,7 +255,7 @@ class _Checker:
 def _blocker_ids(pathway: Pathway) -> dict[str, str]:
     """Every id a blocker may have, by its folded form: steps, conditions, groups, `STEP.attribute`."""
     known = {i.casefold(): i for i in (*pathway.steps, *pathway.conditions)}
-    known.update({r.id.casefold(): r.id for r in pathway.requirements()})
+    known.update({r.id.casefold(): r.id for rule in pathway.steps.values() for r in rule.preconditions})
     for step, rule in pathway.steps.items():
         for name in {*(a.name for a in rule.attributes), *(c.attribute for c in rule.constraints)}:
             known[f"{step}.{name}".casefold()] = f"{step}.{name}"

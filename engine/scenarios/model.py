@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from ..pathway.model import Identifier, Source, Strict, Text, Value
+from ..pathway.readings import Reading
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 """A scenario's name: a short line of text, unique in its file (compared without case)."""
@@ -94,6 +95,10 @@ class Scenario(Strict):
     do: list[Action] = []
     expect: Expectations = Expectations()
     note: Text | None = None
+    reading: Identifier | None = None
+    """A reading profile to run it under (default: the reading the run is given)."""
+    choose: dict[Identifier, Identifier] = {}
+    """Choices picked on top of `reading` (CHOICE: ALTERNATIVE)."""
 
 
 class ScenarioFile(Strict):
@@ -144,3 +149,5 @@ class Script:
     """`baseline`, `empty`, or the name of an earlier scenario of the same file."""
     actions: tuple[ScriptAction, ...]
     expected: tuple[Expected, ...]
+    reading: Reading | None = None
+    """The reading it runs under, when it names one; else the run's."""

@@ -6,7 +6,7 @@ No sentences here: the command line words them (`perimeter.cli.scenarios`).
 from __future__ import annotations
 
 from ..answers.status import Blocker, Result
-from ..pathway.compiled import Mode
+from ..pathway.compiled import Reading
 
 
 class Mismatch(Result):
@@ -50,7 +50,7 @@ class ScenarioResult(Result):
 
 
 class PreconditionCoverage(Result):
-    """One precondition under the mode in force, and whether the scenarios saw it met, and unmet.
+    """One precondition under the reading in force, and whether the scenarios saw it met, and unmet.
 
     For a group (an alternative or a k of n), `holding` lists the members seen
     holding in some state, in the order written.
@@ -92,10 +92,10 @@ class Coverage(Result):
 
 
 class ScenarioRun(Result):
-    """Scenarios run on one rule set under one mode: each result, in file order, and the coverage."""
+    """Scenarios run on one rule set under one reading: each result, in file order, and the coverage."""
 
     pathway: str
-    mode: Mode
+    reading: Reading
     files: tuple[str, ...]
     scenarios: tuple[ScenarioResult, ...]
     coverage: Coverage

@@ -21,7 +21,7 @@ from ..changes import FactChange
 from ..engine import Backend, Engine
 from ..errors import Diagnostic, LoadError, RefusedError
 from ..pathway.compile import load_pathway
-from ..pathway.compiled import Mode, Pathway, Requirement
+from ..pathway.compiled import DEFAULT_READING, Pathway, Reading, Requirement
 from ..pathway.facts import Baseline, load_baseline
 from ..pathway.model import Fact, Measure
 from .load import load_scripts, shipped_scenarios
@@ -32,7 +32,8 @@ PathArg = str | Path | Iterable[str | Path] | None
 
 
 def run_scenarios(paths: PathArg = None, rules: PathArg = None, facts: PathArg = None, *,
-                  mode: Mode | str = Mode.IMPLIED, backend: Backend = "durable") -> ScenarioRun:
+                  reading: Reading | str = DEFAULT_READING, choose: Iterable[tuple[str, str]] = (),
+                  backend: Backend = "durable") -> ScenarioRun:
     """Run the scenario files `paths` on a rule set and its baseline, in memory.
 
     With no `rules`, the shipped rule set, and by default its baseline and its
@@ -40,8 +41,11 @@ def run_scenarios(paths: PathArg = None, rules: PathArg = None, facts: PathArg =
     given), and the scenario files must be named.  A file that does not fit
     (its schema, an unknown id) raises a `LoadError` naming every problem with
     its line; expectations that do not hold are the result's mismatches.
+    `reading` (a profile's id, or a `Reading`) with `choose` on top is the
+    reading they run under.
     """
     pathway = load_pathway(rules)
+    resolved = pathway.readings.resolve(reading, choose)
     if paths is None or (not isinstance(paths, (str, Path)) and not list(paths)):
         if rules is not None:
             raise LoadError(Diagnostic("", 0, 0, codes.NO_SCENARIO_FILES, "no scenario files given",
@@ -50,17 +54,18 @@ def run_scenarios(paths: PathArg = None, rules: PathArg = None, facts: PathArg =
     files = [paths] if isinstance(paths, (str, Path)) else list(paths)
     baseline = load_baseline(pathway, facts) if facts is not None or rules is None else Baseline((), ())
     scripts = load_scripts(pathway, files)
-    return run_scripts(pathway, scripts, baseline.facts, mode=mode, measures=baseline.measures, backend=backend)
+    return run_scripts(pathway, scripts, baseline.facts, reading=resolved, measures=baseline.measures,
+                       backend=backend)
 
 
 def run_scripts(pathway: Pathway, scripts: Sequence[Script], baseline: Iterable[Fact] = (), *,
-                mode: Mode | str = Mode.IMPLIED, measures: Iterable[Measure] = (),
+                reading: Reading = DEFAULT_READING, measures: Iterable[Measure] = (),
                 backend: Backend = "durable") -> ScenarioRun:
     """Run checked scenarios (`perimeter.scenarios.load.load_scripts`) from `baseline`, in order."""
-    mode = Mode(mode)
     start = tuple(baseline)
     measures = tuple(measures)
-    seen = _Seen(pathway.requirements(mode))
+    used = dict.fromkeys([reading, *(s.reading for s in scripts if s.reading is not None)])
+    seen = _Seen(list({(r.step, r.id): r for used_ in used for r in pathway.requirements(used_)}.values()))
     ends: dict[tuple[str, str], tuple[Fact, ...]] = {}
     results = []
     for script in scripts:
@@ -68,7 +73,7 @@ def run_scripts(pathway: Pathway, scripts: Sequence[Script], baseline: Iterable[
             facts = start if script.start == "baseline" else ()
         else:  # an earlier scenario of its file (load_scripts has checked that it comes before)
             facts = ends[(script.file, script.start)]
-        with Engine(pathway, facts, mode=mode, backend=backend, measures=measures) as engine:
+        with Engine(pathway, facts, reading=script.reading or reading, backend=backend, measures=measures) as engine:
             seen.state(engine.evaluation().holds)
             mismatches = []
             for position, action in enumerate(script.actions, 1):
@@ -81,7 +86,7 @@ def run_scripts(pathway: Pathway, scripts: Sequence[Script], baseline: Iterable[
         results.append(ScenarioResult(name=script.name, file=script.file, line=script.line, start=script.start,
                                       actions=len(script.actions),
                                       mismatches=tuple(sorted(mismatches, key=lambda m: m.line))))
-    return ScenarioRun(pathway=pathway.id, mode=mode, files=tuple(dict.fromkeys(s.file for s in scripts)),
+    return ScenarioRun(pathway=pathway.id, reading=reading, files=tuple(dict.fromkeys(s.file for s in scripts)),
                        scenarios=tuple(results), coverage=seen.coverage())
 
 

@@ -1,4 +1,4 @@
-"""A workspace: a rule set, a state file and a mode, as the shell uses them.
+"""A workspace: a rule set, a state file and a reading, as the shell uses them.
 
 Each call reads the state, builds an engine over it, answers, and (for
 changes) writes the new state in one locked transaction, so separate
@@ -16,11 +16,13 @@ from ..answers.plan import Plan
 from ..answers.spectrum import Chart, RelationshipAnswer
 from ..answers.status import Conclusions, State
 from ..changes import Change, FactChange
+from ..compare import Comparison, compare
 from ..engine import Engine
 from ..errors import Diagnostic, StoreError
 from ..files.sources import yaml_files
 from ..pathway.compile import load_pathway
-from ..pathway.compiled import ConditionRule, Mode, Pathway, StepRule
+from ..pathway.compiled import ConditionRule, Pathway, Reading, StepRule
+from ..pathway.readings import Readings
 from ..pathway.facts import Baseline, known_id, load_baseline, make_fact
 from ..pathway.model import Fact
 from .document import Entry, RuleSetRef, StateDocument, StoredFact, now
@@ -33,9 +35,10 @@ class Workspace:
     """What `perimeter` commands work on; usable from Python as well."""
 
     def __init__(self, state: str | Path | None = None, rules: PathArg = None, facts: PathArg = None,
-                 mode: Mode | str = Mode.IMPLIED):
+                 reading: Reading | str | None = None, choose: Iterable[tuple[str, str]] = ()):
         self.pathway: Pathway = load_pathway(rules)
-        self.mode = Mode(mode)
+        self.reading = self.pathway.readings.resolve(reading, choose)
+        """A profile's id (or a `Reading`), with `choose`'s (choice, alternative) pairs on top."""
         self.store = StateFile(state or default_path())
         self._facts_named = facts is not None
         files = yaml_files(facts, "facts") if (facts is not None or rules is None) else []
@@ -82,6 +85,19 @@ class Workspace:
         canonical = known_id(self.pathway, id_)
         return self.pathway.steps.get(canonical) or self.pathway.conditions[canonical]
 
+    def readings(self) -> Readings:
+        """The rule set's choices and profiles (the reading in force is `self.reading`)."""
+        return self.pathway.readings
+
+    def compare(self, other: Reading | str | None = None, choose: Iterable[tuple[str, str]] = (),
+                targets: Sequence[str] = (), rules: PathArg = None) -> Comparison:
+        """The current facts under the reading in force and under `other` (a profile, with `choose`), of
+        this rule set or of the rule set in the files `rules`."""
+        state = self._current()
+        pathway = load_pathway(rules) if rules is not None else self.pathway
+        return compare(self.pathway, _facts(state), self.reading, pathway.readings.resolve(other, choose),
+                       targets=targets, measures=self.measures, other=pathway)
+
     def history(self) -> list[Entry]:
         """What was asserted and retracted, when, and on whose word."""
         return list(self._current().history)
@@ -103,7 +119,7 @@ class Workspace:
                 known_id(self.pathway, item.id)
         with self.store.transaction() as (stored, box):
             state = self._checked(stored) if stored is not None else self._initial()
-            with Engine(self.pathway, _facts(state), mode=self.mode, measures=self.measures) as engine:
+            with Engine(self.pathway, _facts(state), reading=self.reading, measures=self.measures) as engine:
                 change = engine.apply(changes, force=force)
                 time = now()
                 kept = {f.id: f for f in state.facts}
@@ -141,7 +157,7 @@ class Workspace:
     # -- internals -------------------------------------------------------
 
     def _engine(self) -> Engine:
-        return Engine(self.pathway, _facts(self._current()), mode=self.mode, measures=self.measures)
+        return Engine(self.pathway, _facts(self._current()), reading=self.reading, measures=self.measures)
 
     def _current(self) -> StateDocument:
         stored = self.store.read()

@@ -50,7 +50,7 @@ def test_a4_attribute_names_match_without_case_and_values_without_accents():
     assert answer("assert", "A4", "Location=México", "LEADER=mexican").startswith("A4 recorded")
     document = status()
     assert states(document)["A4"] == "done"
-    assert "attribute location (text)" in answer("show", "A4")
+    assert "attribute location (text, required)" in answer("show", "A4")
 
 
 # -- the example rule set -----------------------------------------------------------------------------

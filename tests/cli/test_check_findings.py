@@ -41,11 +41,18 @@ def test_the_shipped_conditions_say_which_are_asserted_and_which_are_context():
     from perimeter import load_pathway
 
     pathway = load_pathway()
-    needed = {n for r in pathway.requirements() for n in r.needs}
-    assert [c for c, rule in pathway.conditions.items() if rule.external] == ["vetting"]
-    assert {c for c, rule in pathway.conditions.items() if not rule.context} == {"vetting", "norad", "ibet_canada_us"}
+    # Needed under some reading: a precondition written `when:` a choice counts under some of them only.
+    needed = {n for step in pathway.steps.values() for r in step.preconditions for n in r.needs}
+    assert [c for c, rule in pathway.conditions.items() if rule.external] == ["vetting", "us_mexico_border_organization"]
+    assert {c for c, rule in pathway.conditions.items() if not rule.context} == {
+        "vetting", "norad", "ibet_canada_us", "us_mexico_border_organization"}
     assert all(rule.context != (c in needed) for c, rule in pathway.conditions.items()), "context means not needed"
     assert pathway.conditions["us_mexico_working_group_1996"].context
+
+    # The border organization is needed only under the reading that has Canada join one no step creates.
+    unnamed = pathway.readings.reading(choose={"b6-joins": "unnamed"})
+    assert "us_mexico_border_organization" not in {n for r in pathway.requirements() for n in r.needs}
+    assert "us_mexico_border_organization" in {n for r in pathway.requirements(unnamed) for n in r.needs}
 
 
 # -- external and context ------------------------------------------------------------------------

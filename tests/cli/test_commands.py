@@ -47,19 +47,22 @@ def test_status_json_lists_every_step_condition_and_the_goal(state):
     assert {"id": "norad", "holds": True} in document["conditions"]
     assert {"id": "goal", "state": "blocked"}.items() <= document["goal"].items()
     assert document["state_file"] == str(state)
+    assert document["reading"] == "default"
     a7 = next(s for s in document["steps"] if s["id"] == "A7")
-    assert [(b["id"], b["kind"], b["basis"]) for b in a7["blockers"]] == [("A5", "step", "stated"),
-                                                                          ("A6", "step", "stated")]
+    # A5 and A6 are the default reading of a7-needs, not stated; neither is needed only to start.
+    assert [(b["id"], b["kind"], b["basis"], b["to_start"]) for b in a7["blockers"]] == [
+        ("A5", "step", "implied", False), ("A6", "step", "implied", False)]
 
 
 def test_status_text_shows_the_state_file_and_every_step(state):
     out = ok("status")
-    assert f"state: {state}" in out.splitlines()[0]
+    assert out.splitlines()[0] == f"downie-2013 (reading: default); state: {state}"
     rows = {line.split()[0]: line.split()[1] for line in out.splitlines() if line[:2] in {s[:2] for s in STEPS}}
     assert {k: rows[k] for k in ("A1", "A3", "B3", "C3")} == {"A1": "eligible", "A3": "blocked",
                                                               "B3": "eligible", "C3": "blocked"}
     assert re.search(r"^goal\s+blocked\s+North American Security Perimeter\s+C3$", out, re.M)
-    assert "conditions not holding (2): us_mexico_working_group_1996, vetting" in out
+    assert ("conditions not holding (3): us_mexico_working_group_1996, vetting, us_mexico_border_organization"
+            in out)
 
 
 # -- next ------------------------------------------------------------------
@@ -103,7 +106,8 @@ def test_why_resolves_the_words_to_one_target(words):
 def test_why_text_walks_down_to_what_can_be_done_now():
     out = ok("why", "can't", "Mexico", "join", "NORAD", "yet")
     assert out.splitlines()[0] == "A7: Mexico joins NORAD (blocked)"
-    assert "A7 (Mexico joins NORAD) is blocked: it needs A5 (stated), A6 (stated)." in out
+    assert ("A7 (Mexico joins NORAD) is blocked: it needs A5 (implied under a7-needs=best), "
+            "A6 (implied under a7-needs=best).") in out
     assert "Can be done now toward it: A1, A2." in out
     assert re.search(r"^\s+\* A1 eligible: SEDENA creates an HA/DR command$", out, re.M)
     assert re.search(r"^\s+- A3 blocked: Mexico creates a Joint Force HA/DR command \(see above\)$", out, re.M)
@@ -154,15 +158,47 @@ def test_plan_orders_what_is_still_needed_ending_with_the_target():
     assert lines[0] == "Plan for A7:"
     assert [line.split()[:3] for line in lines[1:]] == [["1.", "take", "A4"], ["2.", "take", "A5"],
                                                         ["3.", "take", "A6"], ["4.", "take", "A7"]]
+    assert lines[1].endswith("in Mexico (give location and leader; location must be Mexico; "
+                             "leader must be Mexico or Mexican)")
+    items = {i["id"]: i for i in as_json("plan", "A7")["items"]}
+    assert items["A4"]["required"] == ["location", "leader"]
+    assert [(c["attribute"], c["allowed"]) for c in items["A4"]["constraints"]] == [
+        ("location", ["Mexico"]), ("leader", ["Mexico", "Mexican"])]
+    assert (items["A5"]["required"], items["A5"]["constraints"]) == ([], [])
 
 
-def test_plan_for_the_goal_puts_everything_after_its_preconditions():
-    order = as_json("plan", "goal")["order"]
+@pytest.mark.parametrize("reading", ["default", "literal", "least"])
+def test_plan_for_the_goal_puts_everything_after_its_preconditions(reading):
+    """Each precondition in force under the reading holds already or comes earlier in the plan (for a
+    group: as many of its steps as it needs)."""
+    from perimeter import load_pathway
+
+    pathway = load_pathway()
+    in_force = pathway.readings.reading(reading)
+    document = as_json("--reading", reading, "plan", "goal")
+    assert document["reading"] == reading
+    order = document["order"]
     assert order[-1] == "goal" and order[0] == "vetting"
-    assert set(STEPS) <= set(order)
-    for id_ in STEPS:
-        needs = [p["need"] for p in as_json("show", id_)["preconditions"]]
-        assert all(order.index(n) < order.index(id_) for n in needs if n in order), id_
+    if reading == "least":
+        assert {"A5", "A6", "B2"}.isdisjoint(order), "A7 needs one of A3, A5 and one of A4, A6; B4 needs no step"
+    else:
+        assert set(STEPS) <= set(order)
+    holding = {c["id"] for c in as_json("status")["conditions"] if c["holds"]}
+    for id_ in (i for i in order if i in pathway.steps):
+        before = holding | set(order[:order.index(id_)])
+        for pre in pathway.preconditions(id_, in_force):
+            assert len(before & set(pre.needs)) >= pre.at_least, (reading, id_, pre.need)
+
+
+def test_show_json_lists_every_precondition_of_every_step_under_any_reading():
+    """`show --json` is the rule as written: each precondition, whichever reading it counts under."""
+    from perimeter import load_pathway
+
+    pathway = load_pathway()
+    for id_ in [*STEPS, "goal"]:
+        document = as_json("show", id_)
+        assert document["id"] == id_
+        assert [p["need"] for p in document["preconditions"]] == [r.need for r in pathway.steps[id_].preconditions]
 
 
 def test_plan_for_what_is_done_has_nothing_to_do():
@@ -192,7 +228,7 @@ def test_assert_json_gives_the_changes():
 def test_a_refused_step_exits_1_names_what_is_unmet_and_stores_nothing(state):
     ok("assert", "A1")
     before = state.read_bytes()
-    line = one_error_line(perimeter("assert", "A4"), 1)
+    line = one_error_line(perimeter("assert", "A4", "location=Mexico", "leader=Mexican"), 1)
     assert line == "perimeter: A4 cannot be recorded as done: A3 (stated) (establish them first, or force it)"
     assert state.read_bytes() == before
 
@@ -200,7 +236,7 @@ def test_a_refused_step_exits_1_names_what_is_unmet_and_stores_nothing(state):
 def test_a_batch_with_one_refusal_stores_none_of_it(state):
     ok("assert", "B3")
     before = state.read_bytes()
-    line = one_error_line(perimeter("assert", "A1", "A2", "A4"), 1)
+    line = one_error_line(perimeter("assert", "A1", "A2", "A4", "location=Mexico", "leader=Mexican"), 1)
     assert "A4 cannot be recorded as done: A3 (stated)" in line
     assert state.read_bytes() == before
     assert states(as_json("status"))["A1"] == "eligible"
@@ -213,7 +249,7 @@ def test_a_refused_first_assert_leaves_no_state_file(state):
 
 def test_force_stores_it_and_it_shows_as_violated():
     ok("assert", "A1", "A2", "A3")
-    out = ok("assert", "A4", "location=Canada", "--force", "--source", "rumour")
+    out = ok("assert", "A4", "location=Canada", "leader=Mexican", "--force", "--source", "rumour")
     assert out.strip() == "A4 recorded but violated: A6 is now eligible"
     a4 = next(s for s in as_json("status")["steps"] if s["id"] == "A4")
     assert a4["state"] == "violated"
@@ -222,6 +258,21 @@ def test_force_stores_it_and_it_shows_as_violated():
     assert as_json("why", "A4")["state"] == "violated"
     forced = [e for e in as_json("history")["entries"] if e["fact"] == "A4"]
     assert forced[0]["forced"] is True and forced[0]["source"] == "rumour"
+
+
+def test_a4_without_where_and_who_is_refused_quoting_the_paper_and_forced_is_violated(state):
+    ok("assert", "A1", "A2", "A3")
+    before = state.read_bytes()
+    line = one_error_line(perimeter("assert", "A4"), 1)
+    assert line.startswith("perimeter: A4 cannot be recorded as done: location is required, no location is given, "
+                           "leader is required, no leader is given (give location=... ")
+    assert '"The location of this new bi-national organization should be in Mexico."' in line
+    assert '"The leader of this organization should also be a Mexican."' in line
+    assert state.read_bytes() == before
+    assert ok("assert", "A4", "--force").strip() == "A4 recorded but violated: A6 is now eligible"
+    a4 = next(s for s in as_json("status")["steps"] if s["id"] == "A4")
+    assert a4["state"] == "violated"
+    assert [(b["id"], b["kind"]) for b in a4["blockers"]] == [("A4.location", "attribute"), ("A4.leader", "attribute")]
 
 
 def test_force_on_unmet_preconditions_is_violated_too():
@@ -297,7 +348,7 @@ def test_what_if_reports_without_storing(state):
 
 
 def test_what_if_shows_an_out_of_order_step_as_violated(state):
-    document = as_json("what-if", "A4", "location=Mexico")
+    document = as_json("what-if", "A4", "location=Mexico", "leader=Mexican")
     assert {"id": "A4", "from": "blocked", "to": "violated"} in document["changes"]
     assert not state.exists()
 
@@ -321,6 +372,23 @@ def test_show_a_step_with_aliases_preconditions_and_constraints():
     (pre,) = document["preconditions"]
     assert (pre["need"], pre["basis"]) == ("A3", "stated")
     assert pre["citation"]["section"] == "III.A (A4)" and pre["citation"]["quote"].startswith("With the experience")
+
+
+def test_show_a_step_whose_preconditions_are_readings_says_under_which_and_whether_in_force():
+    lines = ok("show", "A7").splitlines()
+    a5 = next(i for i, line in enumerate(lines) if line.startswith("requires A5 (implied) III.A (A7): "))
+    assert lines[a5 + 1] == "    under a7-needs=best/literal (in force)"
+    assert lines[a5 + 2].startswith("    note: A reading (choice a7-needs)")
+    assert "    under a7-needs=least (not in force)" in lines
+    assert any(line.startswith('requires norad (stated) III.A (A7): "A7. Mexico Joins NORAD."') for line in lines)
+    assert "choice a7-needs: What must Mexico have done before it joins NORAD (A7)? (in force: best)" in lines
+    assert any(line.startswith("Chart 1: ") for line in lines)
+    least = ok("--reading", "least", "show", "A7").splitlines()
+    assert least[a5 + 1] == "    under a7-needs=best/literal (not in force)"
+    assert "    under a7-needs=least (in force)" in least
+    b4 = ok("show", "B4").splitlines()
+    at = next(i for i, line in enumerate(b4) if line.startswith("requires B2 (implied) "))
+    assert b4[at + 1] == "    under b4-operations=b2 (in force)"
 
 
 def test_show_a_condition():
@@ -378,12 +446,21 @@ def test_reset_with_no_state_yet_keeps_no_backup(state):
 
 # -- global options, usage errors, version -----------------------------------
 
-def test_stated_only_applies_only_what_the_paper_states():
-    assert states(as_json("--stated-only", "status"))["A5"] == "eligible"
+def test_a_reading_applies_to_every_command_and_the_state_holds_facts_not_readings():
+    """What `--stated-only` did, under the reading that demands least (`--stated-only` itself is gone)."""
+    assert states(as_json("--reading", "least", "status"))["A5"] == "eligible"
     assert states(as_json("status"))["A5"] == "blocked"
-    assert "A5" in [s["id"] for s in as_json("--stated-only", "next")["steps"]]
-    assert ok("--stated-only", "assert", "A5").startswith("A5 recorded")
-    assert states(as_json("status"))["A5"] == "violated"  # under the implied reading it lacks A3
+    assert states(json.loads(cli("status", "--json", env={"PERIMETER_READING": "least"}).stdout))["A5"] == "eligible"
+    assert "A5" in [s["id"] for s in as_json("--reading", "least", "next")["steps"]]
+    assert "A5" not in [s["id"] for s in as_json("next")["steps"]]
+    assert ok("--reading", "least", "assert", "A5").startswith("A5 recorded")
+    assert states(as_json("status"))["A5"] == "violated"  # under the default reading it lacks A3
+    assert states(as_json("--choose", "a5-needs=independent", "status"))["A5"] == "done"
+
+
+def test_stated_only_is_an_unknown_option():
+    line = one_error_line(perimeter("--stated-only", "status"), 2)
+    assert "No such option: --stated-only" in line
 
 
 def test_version():

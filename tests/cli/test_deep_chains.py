@@ -56,7 +56,7 @@ def shallow_stack():
 def check_why_json(text: str, length: int) -> None:
     document = json.loads(text)
     last = f"s{length - 1}"
-    assert (document["target"], document["state"]) == (last, "blocked")
+    assert (document["target"], document["state"], document["reading"]) == (last, "blocked", "default")
     assert document["missing"] == [f"s{length - 2}"] and document["frontier"] == ["start"]
     nodes = document["nodes"]
     assert len(nodes) == length  # s(N-2) down to s0, and the condition
@@ -65,7 +65,7 @@ def check_why_json(text: str, length: int) -> None:
     assert all(node["needs"] == [n + 1] for n, node in enumerate(nodes[:-1]))
     assert nodes[-1] == {"id": "start", "kind": "condition", "title": "The start", "state": "absent",
                          "basis": "stated", "citation": {"section": "s", "quote": "q"}, "actionable": True,
-                         "shared": False, "needs": []}
+                         "shared": False, "under": [], "needs": []}  # under no choice: the rule set has none
     assert nodes[0]["state"] == "blocked" and not nodes[0]["actionable"]
 
 

@@ -20,7 +20,7 @@ import yaml
 from typer.testing import CliRunner
 
 from clitools import answer, invoke, one_error_line, perimeter, states
-from perimeter import Mode, load_facts, load_pathway
+from perimeter import load_facts, load_pathway
 from perimeter.files.sources import shipped_dir
 
 EXAMPLE = shipped_dir("rules") / "examples" / "wildfire"
@@ -149,7 +149,8 @@ def test_status_shows_the_baseline(state):
 
 def test_status_text_and_next():
     out = ok("status")
-    assert out.splitlines()[0].startswith("wildfire-compact (implied preconditions)")
+    assert out.splitlines()[0].startswith("wildfire-compact (reading: default); state: ")
+    assert ok("--reading", "literal", "status").splitlines()[0].startswith("wildfire-compact (reading: literal); ")
     assert re.search(r"^compact-in-force\s+blocked\s+The compact in full force\s+compact-review, air-tanker-pool$",
                      out, re.M)
     assert "conditions not holding (1): radio-certification" in out
@@ -179,9 +180,9 @@ def test_why_a_blocked_step_names_what_it_lacks_and_the_frontier(words):
 def test_why_text_cites_the_charter():
     out = ok("why", "is", "the", "tanker", "pool", "blocked")
     assert out.splitlines()[0] == "air-tanker-pool: Pool leased air tankers for the fire season (blocked)"
-    assert "it needs shared-depot (implied)." in out
+    assert "it needs shared-depot (implied under tankers-refill=depot-first)." in out
     assert "Can be done now toward it: shared-depot." in out
-    assert 'implied, Section 10: "The tankers refill with retardant at the depot."' in out
+    assert 'implied under tankers-refill=depot-first, Section 10: "The tankers refill with retardant at the depot."' in out
     assert "budget_approved (stated) Section 3:" in out  # what supports it, from the baseline
 
 
@@ -195,14 +196,13 @@ def test_why_a_condition_with_an_underscore_id(words):
 
 # -- plan, and following it to the goal ----------------------------------------
 
-def _check_order(order: list[str], holding: set[str], stated_only: bool = False) -> None:
+def _check_order(order: list[str], holding: set[str], reading: str = "default") -> None:
     """Every precondition of every item holds already or comes earlier in `order`."""
     pathway = load_pathway(RULES)
-    mode = Mode.STATED if stated_only else Mode.IMPLIED
     seen = set(holding)
     for id_ in order:
         if id_ in pathway.steps:
-            for requirement in pathway.preconditions(id_, mode):
+            for requirement in pathway.preconditions(id_, pathway.readings.reading(reading)):
                 assert requirement.need in seen, (id_, requirement.need, order)
         seen.add(id_)
 
@@ -291,33 +291,59 @@ def test_show_a_step_with_its_constraint_and_a_condition():
     assert out.splitlines()[0] == "shared-depot: One shared equipment depot (step)"
     assert "location must be Alder or Birchmoor (stated) Section 9:" in out
     implied = ok("show", "air-tanker-pool")
-    assert "requires shared-depot (implied) Section 10:" in implied
-    assert "    reading: Only where the tankers refill is said" in implied
+    lines = implied.splitlines()
+    at = lines.index('requires shared-depot (implied) Section 10: "The tankers refill with retardant at the depot."')
+    assert lines[at + 1] == "    under tankers-refill=depot-first (in force)"
+    assert lines[at + 2].startswith("    note: A reading (choice tankers-refill): only where the tankers refill is said")
+    assert ("choice tankers-refill: Must the depot exist before the air tanker pool is leased? (in force: depot-first)"
+            in lines)
+    literal = ok("--reading", "literal", "show", "air-tanker-pool").splitlines()
+    assert "    under tankers-refill=depot-first (not in force)" in literal
+    assert literal[-1].endswith("(in force: no-order)")
     condition = as_json("show", "radio-certification")
     assert (condition["id"], condition["kind"]) == ("radio-certification", "condition")
 
 
-# -- stated only -----------------------------------------------------------------
+# -- its own readings -------------------------------------------------------------
 
-def test_stated_only_drops_the_implied_preconditions():
-    implied = as_json("status")
-    stated = json.loads(ok("--stated-only", "status", "--json"))
-    assert stated["mode"] == "stated" and implied["mode"] == "implied"
-    assert states(implied)["air-tanker-pool"] == "blocked"
-    assert states(stated)["air-tanker-pool"] == "eligible"
-    assert blockers(stated, "cross-border-dispatch") == ["joint-drill", "radio-certification"]
-    assert blockers(stated, "cost-sharing") == ["liaison-desk"]
+def test_its_literal_reading_drops_the_preconditions_its_choices_read_in():
+    default = as_json("status")
+    literal = json.loads(ok("--reading", "literal", "status", "--json"))
+    assert literal["reading"] == "literal" and default["reading"] == "default"
+    assert states(default)["air-tanker-pool"] == "blocked"
+    assert states(literal)["air-tanker-pool"] == "eligible"
+    assert blockers(literal, "cost-sharing") == ["liaison-desk"]
+    assert blockers(literal, "cross-border-dispatch") == blockers(default, "cross-border-dispatch"), "no choice"
 
-    order = json.loads(ok("--stated-only", "plan", GOAL, "--json"))["order"]
+    order = json.loads(ok("--reading", "literal", "plan", GOAL, "--json"))["order"]
     assert order[-1] == GOAL
-    assert {"shared-depot", "supply-ledger"}.isdisjoint(order)  # needed only by implied readings
+    assert {"shared-depot", "supply-ledger"}.isdisjoint(order)  # needed only under the default reading
     assert {"shared-depot", "supply-ledger"} <= set(as_json("plan", GOAL)["order"])
-    _check_order(order, {"fire-survey", "budget_approved"}, stated_only=True)
+    _check_order(order, {"fire-survey", "budget_approved"}, reading="literal")
 
-    # A step the implied reading refuses is accepted when only stated preconditions count.
+    # A step the default reading refuses is accepted under the literal one; the state holds facts, not
+    # readings, so under the default reading it is violated.
     one_error_line(example("assert", "air-tanker-pool"), 1)
-    ok("--stated-only", "assert", "air-tanker-pool")
+    ok("--choose", "tankers-refill=no-order", "assert", "air-tanker-pool")
     assert states(as_json("status"))["air-tanker-pool"] == "violated"
+
+
+def test_readings_and_compare_name_its_two_choices_and_its_literal_profile():
+    document = as_json("readings")
+    assert [(c["id"], c["default"], [a["id"] for a in c["alternatives"]]) for c in document["choices"]] == [
+        ("tankers-refill", "depot-first", ["depot-first", "no-order"]),
+        ("costs-ledger", "ledger-first", ["ledger-first", "no-order"])]
+    assert {p["id"]: p["choices"] for p in document["profiles"]} == {
+        "default": {"tankers-refill": "depot-first", "costs-ledger": "ledger-first"},
+        "literal": {"tankers-refill": "no-order", "costs-ledger": "no-order"}}
+    assert "a7-needs" not in ok("readings"), "the paper's choices are not the example's"
+
+    compared = as_json("compare", "--to", "literal")
+    assert compared["readings"] == ["default", "literal"]
+    assert {s["id"]: s["blockers"] for s in compared["steps"]} == {
+        "cost-sharing": [["liaison-desk", "supply-ledger"], ["liaison-desk"]],
+        "air-tanker-pool": [["shared-depot"], []]}
+    assert "air-tanker-pool is accepted under literal and refused under default" in ok("compare", "--to", "literal")
 
 
 # -- the paper's ids mean nothing here -------------------------------------------

@@ -51,7 +51,10 @@ def test_the_distribution_installs_one_top_level_package_named_perimeter():
     assert "perimeter/cli/main.py" in installed and "perimeter/__main__.py" in installed
     assert "perimeter/data/rules/pathway.yaml" in installed and "perimeter/data/facts/baseline.yaml" in installed
     assert {"perimeter/scenarios/run.py", "perimeter/data/rules/scenarios/pathway.yaml",
+            "perimeter/data/rules/scenarios/readings.yaml",
             "perimeter/data/rules/examples/approval/scenarios.yaml"} <= installed, "scenario tests ship"
+    assert {"perimeter/data/rules/readings.yaml", "perimeter/pathway/readings.py", "perimeter/compare.py",
+            "perimeter/cli/readings.py", "perimeter/cli/show.py"} <= installed, "readings ship"
     assert not any(name.endswith(".c") for name in installed), "the shim's C source is not package data"
 
 
@@ -84,6 +87,7 @@ def test_the_shipped_scenarios_run_from_root_and_touch_no_state(tmp_path):
     result = _run(sys.executable, "-m", "perimeter", "test", "--coverage", PERIMETER_STATE=str(state))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rules/scenarios/pathway.yaml" in result.stdout  # the shipped rule set's own, wherever installed
+    assert "rules/scenarios/readings.yaml" in result.stdout and "the least demanding reading in 2013" in result.stdout
     assert "0 failed" in result.stdout and "(100.0%)" in result.stdout
     assert not state.exists()
 

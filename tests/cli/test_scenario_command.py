@@ -90,9 +90,9 @@ def test_an_expected_refusal_passes_when_refused_and_fails_when_recorded(tmp_pat
 
 def test_an_unexpected_refusal_is_a_failure_not_a_crash(tmp_path):
     path = _write(tmp_path, "scenarios:\n  - name: A4 in the US\n    do:\n"
-                            "      - {assert: A4, attributes: {location: United States}}\n"
+                            "      - {assert: A4, attributes: {location: United States, leader: Mexican}}\n"
                             "      - {assert: A1}\n      - {assert: A2}\n      - {assert: A3}\n"
-                            "      - {assert: A4, attributes: {location: United States}}\n"
+                            "      - {assert: A4, attributes: {location: United States, leader: Mexican}}\n"
                             "    expect: {done: [A3]}\n")
     result = perimeter("test", str(path))
     assert result.returncode == 1 and result.stderr == "" and "Traceback" not in result.stdout
@@ -107,8 +107,8 @@ def test_an_unexpected_refusal_is_a_failure_not_a_crash(tmp_path):
 def test_json_gives_the_mismatches_and_the_coverage_as_data(tmp_path, capsys):
     path = _write(tmp_path, "scenarios:\n  - name: s\n    do: [{assert: A1}]\n    expect: {done: [A2]}\n")
     document = json.loads(main(capsys, "test", str(path), "--json", "--coverage").stdout)
-    assert set(document) == {"pathway", "mode", "passed", "counts", "files", "scenarios", "coverage"}
-    assert (document["pathway"], document["mode"], document["passed"]) == ("downie-2013", "implied", False)
+    assert set(document) == {"pathway", "reading", "passed", "counts", "files", "scenarios", "coverage"}
+    assert (document["pathway"], document["reading"], document["passed"]) == ("downie-2013", "default", False)
     assert document["counts"] == {"scenarios": 1, "passed": 0, "failed": 1}
     (scenario,) = document["scenarios"]
     (mismatch,) = scenario["mismatches"]
@@ -122,12 +122,21 @@ def test_json_gives_the_mismatches_and_the_coverage_as_data(tmp_path, capsys):
     assert without["coverage"] is None
 
 
-def test_stated_only_applies_to_the_scenarios(capsys):
-    """The shipped scenarios pin the implied reading: under --stated-only A5 no longer needs A3."""
-    result = main(capsys, "--stated-only", "test")
+def test_the_reading_applies_to_the_scenarios_that_name_none(capsys):
+    """The shipped scenarios pin the default reading: under --reading least A5 no longer needs A3, nor B4 B2;
+    a scenario that names its own reading runs under it whatever the run's."""
+    result = main(capsys, "--reading", "least", "test")
     assert result.returncode == 1
+    assert result.stdout.startswith("rule set downie-2013 (reading: least)\n")
     assert "A5: expected blocked, found eligible" in result.stdout
-    assert "rule set downie-2013 (stated preconditions)" in result.stdout
+    assert "B4: expected blocked, found eligible" in result.stdout
+    assert re.search(r"passed\s+the least demanding reading in 2013\n", result.stdout)
+
+    one = main(capsys, "--choose", "a5-needs=independent", "test")
+    assert one.returncode == 1
+    assert one.stdout.startswith("rule set downie-2013 (reading: default (a5-needs=independent))\n")
+    assert "A5: expected blocked, found eligible" in one.stdout
+    assert "B4: expected" not in one.stdout
 
 
 def test_a_scenario_file_for_another_rule_set_is_refused_in_one_line(capsys):

@@ -58,11 +58,18 @@ def test_why_a_relationship_is_not_higher():
 
 
 def test_what_if_reports_how_the_chart_moves():
-    result = runner.invoke(app, ["what-if", "vetting", "A1", "A2", "A3", "A4", "B3", "B5", "--json"])
+    facts = ["vetting", "A1", "A2", "A3", "A4", "location=Mexico", "leader=Mexican", "B3", "B5"]
+    result = runner.invoke(app, ["what-if", *facts, "--json"])
+    assert result.exit_code == 0, result.output
     moves = json.loads(result.stdout)["spectrum"]
     assert moves == [{"id": "us_mexico", "from": 8, "to": 13, "from_name": "Combined operations",
-                      "to_name": moves[0]["to_name"]}]
+                      "to_name": "Active participation in a command in the other country"}]
     assert "US/Mexico moves from Combined operations" in json.loads(result.stdout)["summary"]
+
+    # A4 without where and who is violated, and puts no one in a command in the other country.
+    bare = json.loads(runner.invoke(app, ["what-if", *facts[:5], *facts[7:], "--json"]).stdout)
+    assert {"id": "A4", "from": "blocked", "to": "violated"} in bare["changes"]
+    assert [(m["id"], m["to"]) for m in bare["spectrum"]] == [("us_mexico", 12)]
 
 
 def test_regression_a_picture_aimed_at_a_folder_or_the_root_is_one_line_exit_2(tmp_path):

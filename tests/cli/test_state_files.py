@@ -309,7 +309,7 @@ def test_written_by_names_the_perimeter_that_last_wrote_the_file(state, capsys):
 
 def test_re_asserting_with_a_new_source_or_attributes_records_them(state, capsys):
     ok(capsys, "assert", "A1", "A2", "A3")
-    ok(capsys, "assert", "A4", "location=Mexico", "--source", "first word")
+    ok(capsys, "assert", "A4", "location=Mexico", "leader=Mexico", "--source", "first word")
     ok(capsys, "assert", "A4", "location= Mexico ", "leader=Mexican", "--source", " second word ")
     stored = yaml.safe_load(state.read_text())
     (a4,) = [f for f in stored["facts"] if f["id"] == "A4"]

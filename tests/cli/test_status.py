@@ -1,4 +1,4 @@
-"""`perimeter status`: text, JSON, modes, and user errors without tracebacks."""
+"""`perimeter status`: text, JSON, readings, and user errors without tracebacks."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_status_json_has_the_stable_shape_and_the_2013_states():
         "quote": b1["blockers"][0]["citation"]["quote"]}}]
     assert "vetting" in b1["blockers"][0]["citation"]["quote"]
     assert document["goal"]["id"] == "goal" and document["goal"]["state"] == "blocked"
+    assert document["reading"] == "default" and "mode" not in document
     assert {"id": "vetting", "holds": False} in document["conditions"]
 
 
@@ -38,10 +39,20 @@ def test_status_text_names_states_and_blockers():
     assert "blocked" in a7 and "A5, A6" in a7 and "Mexico joins NORAD" in a7
 
 
-def test_stated_only_opens_a5():
-    result = runner.invoke(app, ["--stated-only", "status", "--json"])
-    states = {s["id"]: s["state"] for s in json.loads(result.stdout)["steps"]}
-    assert states["A5"] == "eligible"
+def test_the_least_demanding_reading_opens_a5_and_b4():
+    """What `--stated-only` showed (it is gone): A5's need of A3 and B4's of B2 are readings."""
+    result = runner.invoke(app, ["--reading", "least", "status", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["reading"] == "least"
+    states = {s["id"]: s["state"] for s in document["steps"]}
+    assert [k for k, v in states.items() if v == "eligible"] == ["A1", "A2", "A5", "B3", "B4"]
+    a7 = next(s for s in document["steps"] if s["id"] == "A7")
+    assert [b["id"] for b in a7["blockers"]] == ["A3|A5", "A4|A6"]
+    text = runner.invoke(app, ["--choose", "a5-needs=independent", "status"]).stdout
+    assert text.startswith("downie-2013 (reading: default (a5-needs=independent)); state: ")
+    assert next(line for line in text.splitlines() if line.startswith("A5 ")).split()[1] == "eligible"
+    assert next(line for line in text.splitlines() if line.startswith("B4 ")).split()[1] == "blocked"
 
 
 def test_custom_rules_and_facts_files(tmp_path):

@@ -26,12 +26,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from builders import CASES, attribute, compile_rules, rule_set, step, write_facts, write_rules
+from builders import CASES, attribute, choice, compile_rules, need, rule_set, step, write_facts, write_rules
 from clitools import invoke, perimeter, subprocess_env
 from perimeter import Fact, open_engine
-from perimeter.cli import graph, render
+from perimeter.cli import graph, readings, render, show
 from perimeter.cli.main import run
 from perimeter.cli.svg import chart_svg
+from perimeter.compare import compare
 from perimeter.errors import Diagnostic
 from perimeter.files.sanitise import first_unsafe, for_terminal
 from perimeter.pathway.model import Citation
@@ -54,9 +55,14 @@ def assert_safe(output: str) -> None:
 
 
 def pathway_with(text: str):
-    """A small pathway (a condition, a chain, a goal) with `text` in every title, alias, note and quote."""
-    clean = compile_rules(rule_set(("S1", []), step("S2", "S1", sequence=2, attributes=[attribute("location")]),
-                                   ("S3", ["S2", "vetting"]), ("S4", ["S3"]), conditions=["vetting"], goal=["S4"]))
+    """A small pathway (a condition, a chain, a goal) with `text` in every title, alias, note and quote.
+
+    S4 needs S3 under one alternative of a choice only; the choice's question, quotes, alternatives and
+    reason, and the profile's title and note, carry `text` too (ids cannot: the loader refuses them)."""
+    clean = compile_rules(rule_set(
+        ("S1", []), step("S2", "S1", sequence=2, attributes=[attribute("location")]), ("S3", ["S2", "vetting"]),
+        step("S4", need("S3", "implied", when={"pick": "first"}), sequence=4), conditions=["vetting"], goal=["S4"],
+        choices=[choice("pick", "first", "second")], profiles={"other": {"pick": "second"}}))
     cite = Citation(section=f"§ {text}", quote=text)
     steps = {
         id_: dataclasses.replace(
@@ -66,7 +72,26 @@ def pathway_with(text: str):
         for id_, rule in clean.steps.items()}
     conditions = {id_: dataclasses.replace(rule, title=f"{id_} {text}", description=text, aliases=(text,),
                                            citation=cite) for id_, rule in clean.conditions.items()}
-    return dataclasses.replace(clean, title=text, steps=steps, conditions=conditions)
+    choices = {id_: dataclasses.replace(
+        rule, question=text, reason=text, citations=(cite,),
+        alternatives=tuple(dataclasses.replace(a, summary=text, note=text) for a in rule.alternatives))
+        for id_, rule in clean.readings.choices.items()}
+    profiles = {id_: dataclasses.replace(rule, title=text, note=text) for id_, rule in clean.readings.profiles.items()}
+    return dataclasses.replace(clean, title=text, steps=steps, conditions=conditions,
+                               readings=dataclasses.replace(clean.readings, choices=choices, profiles=profiles))
+
+
+def comparison_with(text: str, pathway):
+    """The default and `other` readings compared on no facts, with `text` in every name the answer holds."""
+    found = compare(pathway, [], pathway.readings.reading(), pathway.readings.reading("other"))
+    assert found.steps and found.plans and found.telling is not None, "something to show on every line"
+    return found.model_copy(update={
+        "pathway": text, "readings": (f"default {text}", f"other {text}"),
+        "steps": tuple(d.model_copy(update={"id": f"{d.id} {text}", "blockers": ((text,), (text,))})
+                       for d in found.steps),
+        "plans": tuple(d.model_copy(update={"target": text, "orders": ((text,), (text,))}) for d in found.plans),
+        "only": ((text,), (text,)),
+        "telling": found.telling.model_copy(update={"asserts": (text, text)})})
 
 
 def outputs(text: str, engines) -> dict[str, str]:
@@ -85,6 +110,7 @@ def outputs(text: str, engines) -> dict[str, str]:
         "relationships": tuple(s.model_copy(update={"title": text, "level_name": text})
                                for s in chart.relationships)})
     finding = Diagnostic(f"rules {text}.yaml", 3, 5, "control-character", f"the title holds {text}", text)
+    reading = pathway.readings.reading()
     return {
         "status": render.status_text(conclusions, f"/tmp/{text}/state.yaml"),
         "next": render.next_text(conclusions, ["S3"]),
@@ -94,8 +120,15 @@ def outputs(text: str, engines) -> dict[str, str]:
         "plan": render.plan_text(engine.plan("S4")),
         "change": render.change_text(change),
         "history": render.history_text([entry, entry]),
-        "show step": render.show_text(pathway.steps["S3"]),
-        "show condition": render.show_text(pathway.conditions["vetting"]),
+        "why under a choice": render.why_text(engine.explain("S4")),
+        "show step": show.show_text(pathway.steps["S3"]),
+        "show condition": show.show_text(pathway.conditions["vetting"]),
+        "show step under a reading": show.show_text(pathway.steps["S3"], pathway, reading),
+        "show step under a choice": show.show_text(pathway.steps["S4"], pathway, reading),
+        "show condition under a reading": show.show_text(pathway.conditions["vetting"], pathway, reading),
+        "readings": readings.readings_text(pathway.readings, reading),
+        "readings under another profile": readings.readings_text(pathway.readings, pathway.readings.reading("other")),
+        "compare": readings.compare_text(comparison_with(text, pathway)),
         "spectrum": render.spectrum_text(chart),
         "check": render.findings_text([finding, finding]),
     }
@@ -132,8 +165,15 @@ def test_json_keeps_the_exact_text_and_writes_no_unsafe_character_raw(engines):
     document = json.loads(text)
     assert document["title"] == f"S4 {HOSTILE}"
     assert {node["citation"]["quote"] for node in document["nodes"]} == {HOSTILE}
-    shown = render.show_json(pathway.steps["S3"])
+    shown = show.show_json(pathway.steps["S3"])
     assert_safe(shown) and json.loads(shown)["aliases"] == [HOSTILE]
+    listed = readings.readings_json(pathway.readings, pathway.readings.reading())
+    assert_safe(listed)
+    (pick,) = json.loads(listed)["choices"]
+    assert pick["question"] == pick["reason"] == pick["citations"][0]["quote"] == HOSTILE
+    assert {a["summary"] for a in pick["alternatives"]} == {HOSTILE}
+    compared = readings.compare_json(comparison_with(HOSTILE, pathway))
+    assert_safe(compared) and json.loads(compared)["pathway"] == HOSTILE
 
 
 def test_mermaid_labels_stay_inside_their_quotes_and_show_escapes(engines):
@@ -210,7 +250,12 @@ def test_an_attribute_value_is_shown_escaped_when_refused_and_when_forced(capsys
 
 
 @pytest.mark.parametrize("args", [["show", HOSTILE], ["why", HOSTILE], ["plan", HOSTILE], ["retract", HOSTILE],
-                                  ["assert", f"A1{HOSTILE}"]])
+                                  ["assert", f"A1{HOSTILE}"], ["--reading", HOSTILE, "status"],
+                                  ["--choose", f"{HOSTILE}=least", "status"],
+                                  ["--choose", f"a7-needs={HOSTILE}", "status"], ["--choose", HOSTILE, "status"],
+                                  ["compare", "--to", HOSTILE]],
+                         ids=["show", "why", "plan", "retract", "assert", "reading", "choice", "alternative",
+                              "choose", "compare"])
 def test_an_unknown_id_is_echoed_escaped_on_one_line(capsys, args):
     code, out, err = fails(capsys, *args)
     assert code == 2 and out == ""
@@ -330,6 +375,11 @@ def test_under_a_terminal_no_hostile_byte_is_written(tmp_path):
     code, status = on_a_terminal("status", env=env)
     assert code == 0 and re.search(rb"\x1b\[[0-9;]*m(done|eligible)", status), "colour on a terminal"
     assert_terminal_safe(status)
+
+    for args in (["readings"], ["compare", "--to", "least"], ["show", "A7"], ["--reading", "least", "why", "A7"]):
+        code, answered = on_a_terminal(*args, env=env)
+        assert code == 0, (args, answered)
+        assert_terminal_safe(answered)
 
     code, shown = on_a_terminal("--state", str(tmp_path / "other.yaml"), "--rules", str(hostile_rules),
                                 "show", "S1", env=env)

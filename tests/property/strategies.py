@@ -6,7 +6,7 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from builders import attribute, compile_rules, constraint, need, need_any, need_at_least, rule_set, step
+from builders import attribute, choice, compile_rules, constraint, need, need_any, need_at_least, rule_set, step
 
 CITATION = {"section": "generated", "quote": "generated for a property test"}
 PLACES = ["here", "there", "elsewhere"]
@@ -31,13 +31,15 @@ def budget(examples: int) -> settings:
 
 @st.composite
 def preconditions(draw, candidates: list[str], min_size: int = 0, max_size: int = 4,
-                  to_start: bool = True) -> list[dict]:
+                  to_start: bool = True, choices: dict[str, list[str]] | None = None) -> list[dict]:
     """Distinct preconditions over `candidates`: mostly `requires`, some `any_of` and `at_least`/`of`.
 
     A group names 2 to 4 distinct members (now and then one, which means the
     same as `requires`) and asks for 1 to all of them.  With `to_start`, some
     are needed only to take the step.  No two preconditions are the same
-    requirement (that would be a `duplicate-precondition`).
+    requirement (that would be a `duplicate-precondition`).  Given `choices`
+    (id -> alternatives), some implied ones count only under some of a
+    choice's alternatives (`when`).
     """
     if not candidates:
         return []
@@ -59,6 +61,9 @@ def preconditions(draw, candidates: list[str], min_size: int = 0, max_size: int 
             else:
                 count = draw(st.integers(1, len(members)))
                 built = need_at_least(count, *members, basis=basis, citation=CITATION, to_start=start)
+        if choices and basis == "implied" and draw(st.booleans()):
+            chosen = draw(st.sampled_from(sorted(choices)))
+            built["when"] = {chosen: draw(st.lists(st.sampled_from(choices[chosen]), unique=True, min_size=1))}
         key = (count, frozenset(members))
         if key not in seen:
             seen.add(key)
@@ -80,12 +85,14 @@ def rule_sets(draw, max_steps: int = 12, max_conditions: int = 3, groups: bool =
     """
     count = draw(st.integers(1, max_steps))
     conditions = [f"cond{i}" for i in range(draw(st.integers(0, max_conditions)))]
+    choices = {f"ch{i}": [f"alt{j}" for j in range(draw(st.integers(2, 3)))]
+               for i in range(draw(st.integers(0, 2)))} if groups else {}
     names = draw(st.permutations([f"S{i}" for i in range(count)]))
     steps = []
     for position, name in enumerate(names):
         candidates = list(names[:position]) + conditions
         if groups:
-            needs = draw(preconditions(candidates))
+            needs = draw(preconditions(candidates, choices=choices))
         else:
             ids = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=min(4, len(candidates)))
                        ) if candidates else []
@@ -99,13 +106,24 @@ def rule_sets(draw, max_steps: int = 12, max_conditions: int = 3, groups: bool =
     if draw(st.booleans()):
         ends = list(names) + conditions
         if groups:
-            goal = draw(preconditions(ends, min_size=1, max_size=3, to_start=False))
+            goal = draw(preconditions(ends, min_size=1, max_size=3, to_start=False, choices=choices))
         else:
             picked = draw(st.lists(st.sampled_from(ends), min_size=1, max_size=3, unique=True))
             goal = [need(n, draw(st.sampled_from(["stated", "implied"])), CITATION) for n in picked]
+    profiles = {"other": {c: alternatives[-1] for c, alternatives in choices.items()}} if choices else None
     document = rule_set(*steps, pathway="generated", title="generated",
-                        conditions=[{"id": c, "title": f"condition {c}"} for c in conditions], goal=goal)
+                        conditions=[{"id": c, "title": f"condition {c}"} for c in conditions], goal=goal,
+                        choices=[choice(c, *alternatives) for c, alternatives in choices.items()], profiles=profiles)
     return compile_rules(document, "<generated>")
+
+
+@st.composite
+def readings(draw, pathway):
+    """A reading of `pathway`: one of its profiles, with some choices picked on top."""
+    profile = draw(st.sampled_from(sorted(pathway.readings.profiles)))
+    picks = [(c.id, draw(st.sampled_from([a.id for a in c.alternatives])))
+             for c in pathway.readings.choices.values() if draw(st.booleans())]
+    return pathway.readings.reading(profile, picks)
 
 
 @st.composite

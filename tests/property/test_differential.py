@@ -10,11 +10,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perimeter import Engine, Fact, Mode, RefusedError
+from perimeter import Engine, Fact, RefusedError
 from perimeter.backends.durable import DurableEvaluator
 from perimeter.backends.reference import ReferenceEvaluator
 
-from strategies import LARGE_REPRS, budget, events, rule_sets
+from strategies import LARGE_REPRS, budget, events, readings, rule_sets
 
 pytestmark = LARGE_REPRS
 
@@ -48,14 +48,14 @@ def _replay(pathway, mode, history):
 @given(data=st.data())
 def test_durable_agrees_with_reference_on_generated_rule_sets(data):
     pathway = data.draw(rule_sets(required=True))
-    mode = data.draw(st.sampled_from(list(Mode)))
+    mode = data.draw(readings(pathway))
     _replay(pathway, mode, data.draw(events(pathway)))
 
 
 @budget(200)
 @given(data=st.data())
 def test_durable_agrees_with_reference_on_the_paper(data, paper):
-    mode = data.draw(st.sampled_from(list(Mode)))
+    mode = data.draw(readings(paper))
     _replay(paper, mode, data.draw(events(paper, max_size=60)))
 
 
@@ -70,8 +70,8 @@ def test_engines_on_both_backends_accept_refuse_and_conclude_alike(data, paper, 
 def test_engines_on_both_backends_agree_on_generated_rule_sets(data):
     """Refusals included: a step lacking a group, or a precondition needed only to start it."""
     pathway = data.draw(rule_sets())
-    mode = data.draw(st.sampled_from(list(Mode)))
-    _side_by_side(Engine(pathway, (), mode=mode), Engine(pathway, (), mode=mode, backend="reference"),
+    mode = data.draw(readings(pathway))
+    _side_by_side(Engine(pathway, (), reading=mode), Engine(pathway, (), reading=mode, backend="reference"),
                   data.draw(events(pathway, max_size=30)))
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perimeter import Engine, FactChange, Mode, RefusedError, State
+from perimeter import DEFAULT_READING, Engine, FactChange, RefusedError, State
 
-from strategies import LARGE_REPRS, budget, events, rule_sets
+from strategies import LARGE_REPRS, budget, events, readings, rule_sets
 
 pytestmark = LARGE_REPRS
 
 
 def _engine_in_some_state(data, pathway, mode):
     """An engine after a random history of forced asserts and retracts."""
-    engine = Engine(pathway, (), mode=mode)
+    engine = Engine(pathway, (), reading=mode)
     for action, id_, attributes, _ in data.draw(events(pathway, max_size=25)):
         try:
             if action == "assert":
@@ -33,7 +33,7 @@ def _pathways(data, paper):
 def _scene(data, paper, targets):
     """A rule set, a mode, an engine in some state, and a target drawn from `targets(pathway)`."""
     pathway = _pathways(data, paper)
-    mode = data.draw(st.sampled_from(list(Mode)))
+    mode = data.draw(readings(pathway))
     engine = _engine_in_some_state(data, pathway, mode)
     return pathway, mode, engine, data.draw(st.sampled_from(targets(pathway)))
 
@@ -101,7 +101,7 @@ def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
         order = plan.order
         assert order[-1] == target and len(set(order)) == len(order)
         assert engine.plan(target) == plan, "deterministic"
-        with Engine(pathway, engine.facts, mode=mode, backend="reference") as other:
+        with Engine(pathway, engine.facts, reading=mode, backend="reference") as other:
             assert other.plan(target) == plan, "deterministic: the same on the other backend"
         for k, id_ in enumerate(order):
             assert _lacking(pathway, mode, id_, holds | set(order[:k])) == [], (id_, order)
@@ -117,7 +117,10 @@ def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
                 continue
             if item.id in pathway.steps:
                 assert engine.status(item.id).state is State.ELIGIBLE, f"{item.id} met blocked"
-            engine.assert_fact(item.id)
+            # the plan says what a step must be recorded with (the paper's A4: where and who)
+            attributes = {c.attribute: c.allowed[0] if c.allowed else c.minimum or c.maximum for c in item.constraints}
+            assert set(item.required) <= set(attributes), item
+            engine.assert_fact(item.id, attributes or None)
         if target in pathway.conditions:
             assert engine.condition(target).holds
         elif pathway.steps[target].derived:  # reached; violated when a step it rests on is
@@ -131,7 +134,7 @@ def test_plans_are_valid_minimal_deterministic_and_can_be_followed(data, paper):
 @given(data=st.data())
 def test_what_if_never_changes_stored_state(data, paper):
     pathway = _pathways(data, paper)
-    with _engine_in_some_state(data, pathway, Mode.IMPLIED) as engine:
+    with _engine_in_some_state(data, pathway, DEFAULT_READING) as engine:
         facts, conclusions = engine.facts, engine.conclusions()
         held = {f.id for f in facts}
         changes = [FactChange("retract" if id_ in held and action == "retract" else "assert", id_, attributes)

@@ -7,9 +7,9 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perimeter import Engine, Mode, RefusedError, State
+from perimeter import DEFAULT_READING, Engine, RefusedError, State
 
-from strategies import LARGE_REPRS, budget, events, rule_sets
+from strategies import LARGE_REPRS, budget, events, readings, rule_sets
 
 pytestmark = LARGE_REPRS
 
@@ -37,9 +37,9 @@ def test_acceptance_matches_the_preconditions_and_violations_are_always_reported
     """A step is accepted when all its preconditions hold, those needed only to start it included;
     once recorded, it is violated exactly when a lasting precondition or a constraint fails."""
     pathway = _pathways(data, paper)
-    mode = data.draw(st.sampled_from(list(Mode)))
+    mode = data.draw(readings(pathway))
     entered: dict[str, bool] = {}  # recorded step -> whether its to_start preconditions held when it was taken
-    with Engine(pathway, (), mode=mode) as engine:
+    with Engine(pathway, (), reading=mode) as engine:
         for action, id_, attributes, force in data.draw(events(pathway)):
             if action == "retract":
                 if id_ in {f.id for f in engine.facts}:
@@ -90,7 +90,7 @@ def test_the_complete_orders_accepted_are_exactly_the_topological_orders(pathway
     """With alternatives and k of n, "topological" means: each item, when taken, has enough of each group."""
     items = [i for i in (*pathway.conditions, *pathway.steps) if pathway.assertable(i)]
     topological = {order for order in itertools.permutations(items)
-                   if all(not _unmet(pathway, Mode.IMPLIED, x, set(order[:k])) for k, x in enumerate(order))}
+                   if all(not _unmet(pathway, DEFAULT_READING, x, set(order[:k])) for k, x in enumerate(order))}
     accepted: set[tuple[str, ...]] = set()
     with Engine(pathway, ()) as engine:
         def extend(prefix: tuple[str, ...]) -> None:
@@ -118,7 +118,7 @@ def test_withdrawing_any_set_of_facts_leaves_each_step_as_its_lasting_preconditi
     exactly when all its preconditions (`to_start` included) hold."""
     items = [i for i in (*pathway.conditions, *pathway.steps) if pathway.assertable(i)]
     order = next((o for o in itertools.permutations(items)
-                  if all(not _unmet(pathway, Mode.IMPLIED, x, set(o[:k])) for k, x in enumerate(o))), None)
+                  if all(not _unmet(pathway, DEFAULT_READING, x, set(o[:k])) for k, x in enumerate(o))), None)
     assert order is not None, "every generated rule set can be completed"
     with Engine(pathway, (), backend=backend) as engine:
         for item in order:
@@ -133,10 +133,10 @@ def test_withdrawing_any_set_of_facts_leaves_each_step_as_its_lasting_preconditi
                         continue
                     state = engine.status(step).state
                     if step in withdrawn:
-                        eligible = not _unmet(pathway, Mode.IMPLIED, step, holds)
+                        eligible = not _unmet(pathway, DEFAULT_READING, step, holds)
                         assert state is (State.ELIGIBLE if eligible else State.BLOCKED), (withdrawn, step, state)
                     else:
-                        lasting = _unmet(pathway, Mode.IMPLIED, step, holds, lasting_only=True)
+                        lasting = _unmet(pathway, DEFAULT_READING, step, holds, lasting_only=True)
                         assert state is (State.VIOLATED if lasting else State.DONE), (withdrawn, step, state)
                 for item in withdrawn:  # in the valid order again, so none is refused
                     engine.assert_fact(item)
@@ -165,19 +165,59 @@ def test_a_retract_undoes_its_assert(data, paper):
             (t.id, t.after, t.before) for t in backward.transitions}
 
 
+# The orders the paper states, which no reading may break (issue 17): (earlier, later) pairs, and
+# B6 only while the organization it joins exists (B1's program, or the one no step creates).
+PAPER_ORDERS = [("A1", "A3"), ("A2", "A3"), ("A3", "A4"), ("A4", "A6"), ("B3", "B5"), ("B4", "B7"), ("B5", "B8"),
+                ("B6", "B8"), ("B7", "B8"), ("C1", "C2"), ("vetting", "B1"), ("vetting", "B2"), ("vetting", "C1")]
+B6_JOINS = ("B1", "us_mexico_border_organization")
+
+
+def _respects_the_paper(order, holds=frozenset(), *, c3_last=True):
+    """Whether taking `order` after `holds` keeps every stated order, B6 after the organization it joins,
+    and (with `c3_last`, for a plan: "This final step") C3 after every other step taken."""
+    position = {id_: i for i, id_ in enumerate(order)}
+    for earlier, later in PAPER_ORDERS:
+        if later in position and earlier not in holds and position.get(earlier, len(order)) > position[later]:
+            return False
+    if c3_last and "C3" in position and any(position[x] > position["C3"] for x in position if x[0] in "ABC" and x != "C3"):
+        return False
+    return "B6" not in position or any(j in holds or position.get(j, len(order)) < position["B6"] for j in B6_JOINS)
+
+
+def _every_reading(paper):
+    """Every profile, and every combination of choices."""
+    choices = list(paper.readings.choices.values())
+    combinations = itertools.product(*([a.id for a in c.alternatives] for c in choices))
+    yield from (paper.readings.reading(p) for p in paper.readings.profiles)
+    yield from (paper.readings.reading("default", list(zip([c.id for c in choices], picks))) for picks in combinations)
+
+
+def test_no_reading_plans_against_an_order_the_paper_states(paper, baseline):
+    """For every profile and every combination of choices, the plan for the goal and for every step."""
+    checked = 0
+    for reading in _every_reading(paper):
+        with Engine(paper, baseline, reading=reading, backend="reference") as engine:
+            holds = engine.evaluation().holds
+            for target in paper.steps:
+                order = engine.plan(target).order
+                assert _respects_the_paper(order, holds), (reading.label, target, order)
+                checked += 1
+    assert checked > 1000
+
+
 @budget(100)
 @given(data=st.data())
-def test_stated_only_never_blocks_more_than_the_default(data, paper):
-    pathway = _pathways(data, paper)
-    history = data.draw(events(pathway, max_size=15))
-    blockers = {}
-    for mode in Mode:
-        with Engine(pathway, (), mode=mode) as engine:
-            for action, id_, attributes, _ in history:
-                try:
-                    engine.assert_fact(id_, attributes, force=True) if action == "assert" else engine.retract_fact(id_)
-                except RefusedError:
-                    pass
-            blockers[mode] = {s.id: {b.id for b in s.blockers} for s in engine.conclusions().steps}
-    for step, stated in blockers[Mode.STATED].items():
-        assert stated <= blockers[Mode.IMPLIED][step]
+def test_every_order_a_reading_accepts_respects_the_orders_the_paper_states(data, paper):
+    """Assert in any order under any reading; what is accepted, in the order accepted, keeps the paper's."""
+    reading = data.draw(readings(paper))
+    with Engine(paper, (), reading=reading) as engine:
+        taken: list[str] = []
+        for action, id_, attributes, _ in data.draw(events(paper, max_size=40)):
+            if action != "assert" or id_ in taken:
+                continue
+            try:
+                engine.assert_fact(id_, attributes)
+            except RefusedError:
+                continue
+            taken.append(id_)
+    assert _respects_the_paper(taken, c3_last=False), (reading.label, taken)

@@ -306,9 +306,10 @@ def test_regression_a4_took_an_attribute_it_does_not_declare(engine_2013):
     assert status.state is State.DONE and status.fact.attributes == {"location": "México", "leader": "mexican"}
 
 
-def test_the_paper_declares_a4s_attributes_and_requires_none(paper):
+def test_the_paper_declares_a4s_attributes_and_requires_both(paper):
+    """Issue 17: the paper puts A4 "in Mexico with a Mexican leader"; a record of A4 must say so."""
     assert [(a.name, a.type, a.required) for a in paper.steps["A4"].attributes] == [
-        ("location", TEXT, False), ("leader", TEXT, False)]
+        ("location", TEXT, True), ("leader", TEXT, True)]
     assert all(not rule.attributes for id_, rule in paper.steps.items() if id_ != "A4")
     assert all(not rule.attributes for rule in paper.conditions.values())
 

@@ -19,19 +19,19 @@ import itertools
 
 import pytest
 
-from perimeter import EvaluationError, Fact, Mode
+from perimeter import DEFAULT_READING, EvaluationError, Fact, Reading
 from perimeter.backends.durable import DurableEvaluator, fnv1a_32
 from perimeter.backends.protocol import Before, Evaluation
 from perimeter.backends.reference import ReferenceEvaluator
 
-from builders import compile_rules, constraint, need, rule_set, step
+from builders import choice, compile_rules, constraint, need, rule_set, step
 
 TINY = compile_rules(rule_set(
     step("survey"),
-    step("depot", "survey", need("cert", "implied"), sequence=2,
+    step("depot", "survey", need("cert", "implied", when={"cert-needed": "yes"}), sequence=2,
          constraints=[constraint("place", "North", "South")]),
     step("deliver", "depot", sequence=3),
-    conditions=["cert"], goal=["deliver"], pathway="tiny"))
+    conditions=["cert"], goal=["deliver"], pathway="tiny", choices=[choice("cert-needed", "yes", "no")]))
 
 EVALUATORS = {"durable": DurableEvaluator, "reference": ReferenceEvaluator}
 
@@ -41,8 +41,8 @@ def make(request):
     """Make evaluators of one kind on TINY, closed after the test."""
     made = []
 
-    def evaluator(mode: Mode = Mode.IMPLIED, *facts: Fact):
-        made.append(EVALUATORS[request.param](TINY, mode))
+    def evaluator(reading: Reading = DEFAULT_READING, *facts: Fact):
+        made.append(EVALUATORS[request.param](TINY, reading))
         for fact in facts:
             made[-1].assert_fact(fact)
         return made[-1]
@@ -83,18 +83,18 @@ def test_asserting_meets_needs_and_retracting_unmeets_them(make):
     assert evaluation.unmet["depot"] == {"survey"} and evaluation.holds == {"cert"}
 
 
-def test_stated_only_drops_the_implied_need(make):
-    assert make(Mode.STATED).evaluation().unmet["depot"] == {"survey"}
+def test_a_reading_that_picks_another_alternative_drops_the_need_written_for_one(make):
+    assert make(TINY.readings.reading(choose={"cert-needed": "no"})).evaluation().unmet["depot"] == {"survey"}
 
 
 def test_a_step_asserted_out_of_order_holds_and_its_own_needs_stay_unmet(make):
-    evaluator = make(Mode.IMPLIED, fact("deliver"))
+    evaluator = make(DEFAULT_READING, fact("deliver"))
     evaluation = evaluator.evaluation()
     assert "deliver" in evaluation.holds and evaluation.unmet["deliver"] == {"depot"}
 
 
 def test_the_derived_goal_holds_exactly_while_its_needs_do(make):
-    evaluator = make(Mode.IMPLIED, fact("survey"), fact("cert"), fact("depot"))
+    evaluator = make(DEFAULT_READING, fact("survey"), fact("cert"), fact("depot"))
     assert "goal" not in evaluator.evaluation().holds
     evaluator.assert_fact(fact("deliver"))
     evaluation = evaluator.evaluation()
@@ -112,14 +112,14 @@ def test_the_derived_goal_holds_exactly_while_its_needs_do(make):
     ({"colour": "red"}, set()),                            # an attribute no constraint is about
 ])
 def test_a_constraint_is_breached_only_by_a_value_it_does_not_allow(make, attributes, breaches):
-    evaluator = make(Mode.IMPLIED, fact("survey"), fact("cert"), fact("depot", **attributes))
+    evaluator = make(DEFAULT_READING, fact("survey"), fact("cert"), fact("depot", **attributes))
     assert evaluator.evaluation().breaches == breaches
     evaluator.retract_fact(fact("depot", **attributes))
     assert evaluator.evaluation().breaches == frozenset()
 
 
 def test_asking_about_some_steps_still_gives_all_that_holds_and_their_needs(make):
-    evaluator = make(Mode.IMPLIED, fact("survey"), fact("depot", place="West"))
+    evaluator = make(DEFAULT_READING, fact("survey"), fact("depot", place="West"))
     whole = evaluator.evaluation()
     part = evaluator.evaluation(["depot"])
     assert part.holds == whole.holds == {"survey", "depot"}
@@ -166,7 +166,7 @@ def test_the_journal_of_a_batch_keeps_the_standing_before_the_first_change(make)
 
 
 def test_the_journal_records_the_goal_before_it_was_derived_and_before_it_was_withdrawn(make):
-    evaluator = make(Mode.IMPLIED, fact("survey"), fact("cert"), fact("depot"))
+    evaluator = make(DEFAULT_READING, fact("survey"), fact("cert"), fact("depot"))
     journal = check_journal(evaluator, lambda: evaluator.assert_fact(fact("deliver")))
     assert journal["goal"] == Before(frozenset({"deliver"}), False, frozenset())
     journal = check_journal(evaluator, lambda: evaluator.retract_fact(fact("deliver")))
@@ -174,7 +174,7 @@ def test_the_journal_records_the_goal_before_it_was_derived_and_before_it_was_wi
 
 
 def test_the_journal_records_a_breach_before_it_went(make):
-    evaluator = make(Mode.IMPLIED, fact("survey"), fact("cert"))
+    evaluator = make(DEFAULT_READING, fact("survey"), fact("cert"))
     journal = check_journal(evaluator, lambda: evaluator.assert_fact(fact("depot", place="West")))
     assert journal["depot"].breaches == frozenset()
     journal = check_journal(evaluator, lambda: evaluator.retract_fact(fact("depot", place="West")))
@@ -201,7 +201,7 @@ def test_fnv1a_32_is_durables_hash_with_cs_signed_char():
 
 
 def test_the_durable_fact_ids_never_collide_under_durables_hash_even_when_every_candidate_does():
-    evaluator = DurableEvaluator(TINY, Mode.IMPLIED)
+    evaluator = DurableEvaluator(TINY, DEFAULT_READING)
     try:
         mirror = evaluator.mirror
         handed_out = set(mirror.ids.values())
@@ -218,7 +218,7 @@ def test_the_durable_fact_ids_never_collide_under_durables_hash_even_when_every_
 
 
 def test_a_closed_durable_evaluator_refuses_work():
-    evaluator = DurableEvaluator(TINY, Mode.IMPLIED)
+    evaluator = DurableEvaluator(TINY, DEFAULT_READING)
     evaluator.close()
     with pytest.raises(EvaluationError, match="closed"):
         evaluator.assert_fact(fact("survey"))

@@ -400,5 +400,5 @@ def test_the_shipped_rules_compile_with_the_papers_eighteen_steps_and_goal():
     assert pathway.steps["goal"].kind is Kind.GOAL
     assert all(pathway.steps[s].kind is Kind.STEP for s in SHIPPED_STEPS)
     assert "vetting" in pathway.conditions
-    assert [Path(f).name for f in pathway.files] == ["institutions.yaml", "pathway.yaml", "spectrum.yaml"]
+    assert [Path(f).name for f in pathway.files] == ["institutions.yaml", "pathway.yaml", "readings.yaml", "spectrum.yaml"]
     assert [r.need for r in pathway.steps["A3"].preconditions] == ["A1", "A2"]

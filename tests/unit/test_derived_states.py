@@ -12,7 +12,7 @@ import pytest
 from builders import CITE, compile_rules, need, rule_set, step
 from perimeter import Fact, State
 from perimeter.answers.status import closure, conclude
-from perimeter.pathway.compiled import Mode
+from perimeter.pathway.compiled import DEFAULT_READING
 
 
 def two_goals():
@@ -106,11 +106,11 @@ def test_a_constraint_broken_below_the_goal_violates_it(engines):
 def test_conclude_from_an_evaluation_is_the_engines_answer(bridge):
     bridge.assert_fact("build", force=True)
     facts = {f.id: f for f in bridge.facts}
-    assert conclude(bridge.pathway, Mode.IMPLIED, bridge.evaluation(), facts) == bridge.conclusions()
+    assert conclude(bridge.pathway, DEFAULT_READING, bridge.evaluation(), facts) == bridge.conclusions()
     assert facts == {"build": Fact(id="build")}
 
 
 def test_closure_is_every_step_a_goal_needs_held_or_not():
     pathway = two_goals()
-    assert closure(pathway, Mode.IMPLIED, "certified") == {"certified", "opened", "build", "plan", "inspect"}
-    assert closure(pathway, Mode.IMPLIED, "plan") == {"plan"}
+    assert closure(pathway, DEFAULT_READING, "certified") == {"certified", "opened", "build", "plan", "inspect"}
+    assert closure(pathway, DEFAULT_READING, "plan") == {"plan"}

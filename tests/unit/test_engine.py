@@ -17,6 +17,12 @@ from perimeter import (
 
 ORDER = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "vetting", "B1", "B2", "B3", "B4", "B5", "B6",
          "B7", "B8", "C1", "C2", "C3"]
+A4_AS_PRESCRIBED = {"location": "Mexico", "leader": "Mexican"}
+"""A4 must say where and who (issue 17): in Mexico, under a Mexican leader."""
+
+
+def take(engine, id_: str) -> None:
+    engine.assert_fact(id_, A4_AS_PRESCRIBED if id_ == "A4" else None)
 
 
 @pytest.fixture(params=["durable", "reference"])
@@ -56,8 +62,8 @@ def test_forcing_a_blocked_step_records_it_as_violated(engine):
 
 
 @pytest.mark.parametrize(("attributes", "broken"), [
-    ({"location": "United States"}, ["A4.location"]),
-    ({"leader": "Canadian"}, ["A4.leader"]),
+    ({"location": "United States", "leader": "Mexican"}, ["A4.location"]),
+    ({"location": "Mexico", "leader": "Canadian"}, ["A4.leader"]),
     ({"location": "Canada", "leader": "American"}, ["A4.location", "A4.leader"]),
 ])
 def test_a4_done_against_its_constraints_is_refused_or_violated(engine, attributes, broken):
@@ -74,24 +80,38 @@ def test_a4_done_against_its_constraints_is_refused_or_violated(engine, attribut
     assert all(b.kind == "constraint" and b.citation.quote for b in status.blockers)
 
 
-@pytest.mark.parametrize("attributes", [{}, {"location": "Mexico"}, {"location": "MEXICO", "leader": "mexican"},
-                                        {"Leader": " México "}])
-def test_a4_in_mexico_or_unspecified_is_done(engine, attributes):
+@pytest.mark.parametrize("attributes", [A4_AS_PRESCRIBED, {"location": "MEXICO", "leader": "mexican"},
+                                        {"Location": " México ", "Leader": "Mexico"}])
+def test_a4_in_mexico_under_a_mexican_is_done(engine, attributes):
     for step in ("A1", "A2", "A3"):
         engine.assert_fact(step)
     engine.assert_fact("A4", attributes)
     assert engine.status("A4").state is State.DONE
 
 
+@pytest.mark.parametrize(("attributes", "missing"), [({}, ["A4.location", "A4.leader"]),
+                                                     ({"location": "Mexico"}, ["A4.leader"])])
+def test_a4_without_where_or_who_is_refused_naming_what_the_paper_asks(engine, attributes, missing):
+    """Issue 17: `assert A4` without attributes was recorded silently; the paper puts it in Mexico
+    under a Mexican leader, so a record of A4 must say where and who."""
+    for step in ("A1", "A2", "A3"):
+        engine.assert_fact(step)
+    with pytest.raises(RefusedError) as refused:
+        engine.assert_fact("A4", attributes)
+    assert [b.id for b in refused.value.blockers] == missing
+    assert all(b.kind == "attribute" and "Mexic" in b.citation.quote for b in refused.value.blockers)
+    assert "A4" not in {f.id for f in engine.facts}
+
+
 def test_reasserting_with_other_attributes_replaces_the_fact(engine):
     for step in ("A1", "A2", "A3"):
         engine.assert_fact(step)
-    engine.assert_fact("A4", {"location": "Mexico"})
-    engine.assert_fact("A4", {"location": "Texas"}, force=True)
+    engine.assert_fact("A4", A4_AS_PRESCRIBED)
+    engine.assert_fact("A4", {"location": "Texas", "leader": "Mexican"}, force=True)
     assert engine.status("A4").state is State.VIOLATED
-    engine.assert_fact("A4", {"location": "Mexico"})
+    engine.assert_fact("A4", A4_AS_PRESCRIBED)
     assert engine.status("A4").state is State.DONE
-    assert [f.attributes for f in engine.facts if f.id == "A4"] == [{"location": "Mexico"}]
+    assert [f.attributes for f in engine.facts if f.id == "A4"] == [A4_AS_PRESCRIBED]
 
 
 def test_retracting_a_condition_withdraws_what_depended_on_it(engine):
@@ -122,7 +142,7 @@ def test_retracting_a_baseline_fact_blocks_the_steps_built_on_it(engine):
 
 def test_the_goal_is_derived_and_withdrawn_with_its_support(engine):
     for id_ in ORDER:
-        engine.assert_fact(id_)
+        take(engine, id_)
     conclusions = engine.conclusions()
     assert conclusions.goal.state is State.DONE
     assert not conclusions.by_state(State.BLOCKED) and not conclusions.by_state(State.VIOLATED)
@@ -265,9 +285,9 @@ def test_fact_ids_never_collide_under_durables_32_bit_hash():
 def test_regression_a_constraint_blocker_gained_without_a_state_change_is_reported(engine):
     # Constraint blockers are named "A4.location", not rule ids; sorting them
     # as rule ids once crashed every change that added one to a violated step.
-    engine.assert_fact("A4", force=True)
+    engine.assert_fact("A4", A4_AS_PRESCRIBED, force=True)
     assert engine.status("A4").state is State.VIOLATED
-    change = engine.assert_fact("A4", {"location": "Texas"}, force=True)
+    change = engine.assert_fact("A4", {"location": "Texas", "leader": "Mexican"}, force=True)
     assert change.transitions == ()
     assert change.also_needs == (("A4", ("A4.location",)),)
     assert change.summary().endswith("A4 now also needs A4.location")

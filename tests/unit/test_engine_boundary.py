@@ -65,11 +65,12 @@ def test_reasserting_with_new_content_says_what_changed(engine_2013):
     for earlier in ("A1", "A2"):
         engine_2013.assert_fact(earlier)
     engine_2013.assert_fact("A3", source="first")
-    engine_2013.assert_fact("A4", source="first")
-    assert engine_2013.assert_fact("A4", source="second").summary().startswith("A4 updated (source)")
-    change = engine_2013.assert_fact("A4", {"location": "Mexico"}, source="second")
+    engine_2013.assert_fact("A4", {"location": "Mexico", "leader": "Mexico"}, source="first")
+    assert engine_2013.assert_fact("A4", {"location": "Mexico", "leader": "Mexico"},
+                                   source="second").summary().startswith("A4 updated (source)")
+    change = engine_2013.assert_fact("A4", {"location": "Mexico", "leader": "Mexican"}, source="second")
     assert change.updated == (("A4", ("attributes",)),)
-    same = engine_2013.assert_fact("A4", {"location": "Mexico"}, source="second")
+    same = engine_2013.assert_fact("A4", {"location": "Mexico", "leader": "Mexican"}, source="second")
     assert same.restated == ("A4",) and same.summary().startswith("A4 already recorded as given")
     assert engine_2013.apply([]).summary().startswith("no fact changed")
 

@@ -42,8 +42,11 @@ def test_the_leaves_of_a_why_not_tree_are_actionable(engine_2013):
 
 
 def test_the_edge_basis_is_the_parents_precondition(engine_2013):
+    a4 = next(n for n in engine_2013.explain("A6").tree if n.id == "A4")
+    assert a4.basis.value == "stated", "A6 needs A4, stated"
+    assert a4.needs[0].id == "A3" and a4.needs[0].basis.value == "stated", "A4 needs A3, stated"
     a5 = next(n for n in engine_2013.explain("A7").tree if n.id == "A5")
-    assert a5.basis.value == "stated"
+    assert a5.basis.value == "implied", "A7 needs A5 under a reading"
     assert a5.needs[0].id == "A3" and a5.needs[0].basis.value == "implied", "A5 needs A3 by implication"
 
 
@@ -66,7 +69,7 @@ def test_why_for_a_step_without_preconditions(engine_2013):
 def test_why_a_violated_step_names_what_it_breaks(engine_2013):
     for step in ("A1", "A2", "A3"):
         engine_2013.assert_fact(step)
-    engine_2013.assert_fact("A4", {"location": "United States"}, force=True)
+    engine_2013.assert_fact("A4", {"location": "United States", "leader": "Mexican"}, force=True)
     engine_2013.retract_fact("A3")
     answer = engine_2013.explain("A4")
     assert answer.state == "violated"

@@ -26,7 +26,7 @@ from builders import CASES
 
 FOLDER = CASES / "questions"
 FILES = sorted(FOLDER.glob("*.yaml"))
-KEYS = {"about", "rules", "facts", "mode", "given", "ask", "question", "expect"}
+KEYS = {"about", "rules", "facts", "reading", "given", "ask", "question", "expect"}
 FIELDS = {  # what each kind of question may expect
     "why": {"target", "state", "missing", "frontier", "support", "violations"},
     "plan": {"target", "order", "actions", "reason"},
@@ -46,7 +46,7 @@ def answer(case: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     rules, facts = _files(case, tmp_path)
     if case["ask"] == "relationship":
         return _through_the_command(case, rules, facts)
-    with open_engine(rules, facts, mode=case.get("mode", "implied")) as engine:
+    with open_engine(rules, facts, reading=case.get("reading", "default")) as engine:
         for batch in case.get("given", []):
             _apply(engine, batch)
         return ASK[case["ask"]](engine, case["question"])
@@ -76,7 +76,7 @@ ASK = {"why": _why, "plan": _plan, "status": _status}
 def _through_the_command(case: dict[str, Any], rules: Path | None, facts: Path | None) -> dict[str, Any]:
     """`perimeter why QUESTION --json` after `perimeter assert`/`retract` of the given facts."""
     options = [*(["--rules", str(rules)] if rules else []), *(["--facts", str(facts)] if facts else []),
-               *(["--stated-only"] if case.get("mode") == "stated" else [])]
+               *(["--reading", case["reading"]] if "reading" in case else [])]
     runner = CliRunner()
     for batch in case.get("given", []):
         for action in ("assert", "retract"):
@@ -139,6 +139,6 @@ def test_a_case_is_well_formed(path):
     assert set(case) <= KEYS, f"unknown keys {set(case) - KEYS}"
     assert case["ask"] in FIELDS and case["question"] and case["about"].strip()
     assert case["expect"] and set(case["expect"]) <= FIELDS[case["ask"]], set(case["expect"]) - FIELDS[case["ask"]]
-    assert case.get("mode", "implied") in ("implied", "stated")
+    assert isinstance(case.get("reading", "default"), str)
     for batch in case.get("given", []):
         assert set(batch) <= {"assert", "retract", "force"} and (batch.get("assert") or batch.get("retract")), batch

@@ -6,15 +6,27 @@ import pytest
 
 from perimeter import Basis, Kind
 
+# Stated only where the paper names the earlier step, or what it produced, as coming first or being
+# needed (issue 17); A7 names NORAD, what it joins, as A6 names A4's command and B7 B4's organization.
 STATED = [
-    ("A3", "A1"), ("A3", "A2"), ("A4", "A3"), ("A6", "A4"), ("B4", "B2"), ("B5", "B3"), ("B7", "B4"),
+    ("A3", "A1"), ("A3", "A2"), ("A4", "A3"), ("A6", "A4"), ("B5", "B3"), ("B7", "B4"),
     ("B8", "B5"), ("B8", "B6"), ("B8", "B7"), ("C2", "C1"),
-    ("B1", "vetting"), ("B2", "vetting"), ("C1", "vetting"),
-    ("A7", "A5"), ("A7", "A6"), ("goal", "C3"),
+    ("B1", "vetting"), ("B2", "vetting"), ("C1", "vetting"), ("A7", "norad"), ("goal", "C3"),
 ]
 
-IMPLIED = [("A5", "A3"), ("B6", "B1"), ("C1", "A4"), ("C1", "B1"), ("C1", "B4"),
-           ("C3", "A7"), ("C3", "B8"), ("C3", "C2"), ("A7", "norad"), ("B1", "ibet_canada_us")]
+# Readings: A7's needs name no step; B4's "routine combined operations" are not B2's "joint operations"
+# by name (and US/Mexico had combined operations in 2013); the rest as before.
+IMPLIED = [("A5", "A3"), ("B6", "B1"), ("C1", "A4"), ("C1", "B1"), ("C1", "B4"), ("B4", "B2"),
+           ("C3", "A7"), ("C3", "B8"), ("C3", "C2"), ("A7", "A5"), ("A7", "A6"), ("B1", "ibet_canada_us")]
+
+
+def test_every_precondition_that_depends_on_a_choice_is_a_reading_and_names_its_choice(paper):
+    chosen = [r for s in paper.steps.values() for r in s.preconditions if r.when]
+    assert len(chosen) > 20
+    for requirement in chosen:
+        assert requirement.basis is Basis.IMPLIED, requirement
+        (choice, _, _), *_ = requirement.when
+        assert requirement.note and choice in requirement.note, requirement
 
 STEP_IDS = [f"A{i}" for i in range(1, 8)] + [f"B{i}" for i in range(1, 9)] + [f"C{i}" for i in range(1, 4)]
 

@@ -93,3 +93,26 @@ def test_the_architecture_section_lists_exactly_the_modules_and_folders_of_the_t
     # A package's own __init__.py is implied by its folder; the facade's is listed.
     actual -= {p for p in actual if p.endswith("/__init__.py") and p != "engine/__init__.py"}
     assert _architecture() == actual
+
+
+def _labels_table(pathway) -> list[str]:
+    """The table of labels as the rule files have them: each step's preconditions, with their basis, the
+    choices they depend on and the quote; those of one step alike but for the need on one row."""
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    for step, rule in pathway.steps.items():
+        for r in rule.preconditions:
+            under = ", ".join(f"{c}={'/'.join(sorted(a))}" for c, a, _ in r.when)
+            need = (" or ".join(r.needs) if r.at_least == 1 else f"{r.at_least} of " + ", ".join(r.needs)) \
+                if r.grouped else r.need
+            quote = f'{r.citation.section}: "{r.citation.quote}"'
+            rows.setdefault((step, r.basis.value, under, quote), []).append(need)
+    return ["| step | needs | basis | under | quote |", "| --- | --- | --- | --- | --- |",
+            *(f"| {step} | {', '.join(needs)} | {basis} | {under} | {quote} |"
+              for (step, basis, under, quote), needs in rows.items())]
+
+
+def test_the_readme_table_of_labels_is_the_rule_files():
+    expected = _labels_table(perimeter.load_pathway())
+    start = README.index(expected[0])
+    assert README[start:].splitlines()[:len(expected)] == expected
+    assert len(expected) > 20

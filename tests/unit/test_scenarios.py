@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builders import constraint, need, need_any, need_at_least, rule_set, step, write_facts, write_rules
-from perimeter import LoadError, Mode, run_scenarios
+from builders import choice, constraint, need, need_any, need_at_least, rule_set, step, write_facts, write_rules
+from perimeter import DEFAULT_READING, LoadError, run_scenarios
 from perimeter.files.sources import shipped_dir
 from perimeter.scenarios.load import check_scenario_file, shipped_scenarios
 
@@ -14,9 +14,10 @@ from perimeter.scenarios.load import check_scenario_file, shipped_scenarios
 RULES = rule_set(
     ("survey", []),
     step("build", "survey", "permit", sequence=2, constraints=[constraint("site", "north")]),
-    step("paint", need("build", "implied"), sequence=3),
+    step("paint", need("build", "implied", when={"paint-after": "build"}), sequence=3),
     step("open", need_any("build", "paint"), need_at_least(2, "survey", "build", "paint"), sequence=4),
-    pathway="tiny", conditions=["permit"], goal=["open"])
+    pathway="tiny", conditions=["permit"], goal=["open"], choices=[choice("paint-after", "build", "nothing")],
+    profiles={"bare": {"paint-after": "nothing"}})
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ scenarios:
       holds: [permit]
       plan: {goal: [open, goal], build: []}
 """)
-    assert run.passed and run.pathway == "tiny" and run.mode is Mode.IMPLIED
+    assert run.passed and run.pathway == "tiny" and run.reading == DEFAULT_READING
     (result,) = run.scenarios
     assert (result.name, result.line, result.start, result.actions, result.mismatches) == (
         "survey then build", 3, "baseline", 2, ())
@@ -188,11 +189,11 @@ scenarios:
     assert coverage.covered == 4 and coverage.percent == pytest.approx(400 / 6)
 
 
-def test_coverage_counts_the_preconditions_of_the_mode_in_force(files):
+def test_coverage_counts_the_preconditions_of_the_reading_in_force(files):
     text = "scenarios:\n  - name: start\n"
     assert len(files(text).coverage.preconditions) == 6
-    stated = files(text, mode=Mode.STATED).coverage.preconditions
-    assert len(stated) == 5 and ("paint", "build") not in [(p.step, p.id) for p in stated]
+    bare = files(text, reading="bare").coverage.preconditions
+    assert len(bare) == 5 and ("paint", "build") not in [(p.step, p.id) for p in bare]
 
 
 def test_every_problem_of_a_file_is_reported_at_once_with_its_line(files):
@@ -259,11 +260,15 @@ def test_check_scenario_file_gives_the_problems_as_data(tmp_path, paper):
 
 
 def test_the_shipped_scenarios_check_clean_pass_and_cover_every_precondition_of_the_paper(paper, state_file):
-    (shipped,) = shipped_scenarios()
-    assert shipped.name == "pathway.yaml" and check_scenario_file(shipped, paper) == []
+    shipped = shipped_scenarios()
+    assert [p.name for p in shipped] == ["pathway.yaml", "readings.yaml"]
+    assert all(check_scenario_file(path, paper) == [] for path in shipped)
     run = run_scenarios()
-    assert run.passed and run.files == (str(shipped),) and len(run.scenarios) >= 10
-    assert run.coverage.percent == 100.0 and len(run.coverage.preconditions) == len(paper.requirements())
+    assert run.passed and run.files == tuple(str(p) for p in shipped) and len(run.scenarios) >= 15
+    # every precondition of every reading the scenarios run under: the default, and the profiles they name
+    in_force = {(r.step, r.id) for profile in paper.readings.profiles for r in
+                paper.requirements(paper.readings.reading(profile))}
+    assert run.coverage.percent == 100.0 and len(run.coverage.preconditions) == len(in_force)
     assert not state_file.exists() and not state_file.parent.exists()  # nothing read or written
 
 
