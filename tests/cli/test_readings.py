@@ -28,7 +28,7 @@ def states(document: dict) -> dict[str, str]:
 
 QUESTIONS = {"a7-needs", "a5-needs", "b4-operations", "b6-joins", "c1-preceding", "c3-final",
              "chart-training-exercises", "chart-command-agreements", "chart-trilateral-liaison",
-             "chart-best-trilateral"}
+             "chart-best-trilateral", "chart-a6-crisis-support", "chart-center-doctrine", "chart-alliance-treaties"}
 
 
 def test_readings_lists_every_choice_the_issue_names_with_two_alternatives_or_more():
