@@ -102,9 +102,14 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def serialised(state: StateDocument) -> bytes:
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter where PyYAML was built with it: the same bytes as the pure-Python one, about
+three times faster on a large state (tests/unit/test_store.py checks they agree)."""
+
+
+def serialised(state: StateDocument, dumper: type[yaml.SafeDumper] = DUMPER) -> bytes:
     """The file's bytes for `state`: the header, then YAML in the models' field order."""
-    text: str = yaml.safe_dump(state.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
+    text: str = yaml.dump(state.model_dump(mode="json", exclude_defaults=False), Dumper=dumper, sort_keys=False,
                           allow_unicode=True, width=100)
     return (HEADER + text).encode("utf-8")
 
