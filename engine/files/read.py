@@ -1,11 +1,11 @@
 """YAML to models, keeping the line of every value.
 
 PyYAML's own constructors forget where values came from and let a duplicate
-key silently overwrite the first.  We compose the node tree (in C when
-available), walk it ourselves to build plain data plus a map from each value's
-path to its line, and hand the data to pydantic.  Validation errors are then
-mapped back onto lines, so every complaint reads `file:line: ...`, and put in
-perimeter's words (`schema_words.py`).
+key silently overwrite the first.  We read the parser's events (from libyaml
+when available) and build plain data ourselves (`events.py`), with a map from
+each key's and list item's path to its line, and hand the data to pydantic.
+Validation errors are then mapped back onto lines, so every complaint reads
+`file:line: ...`, and put in perimeter's words (`schema_words.py`).
 
 Limits guard against hostile files: files are read through `raw.py`, so only
 regular files are read (a FIFO or a device is refused before it is opened) and
@@ -30,6 +30,8 @@ from pydantic import BaseModel, ValidationError
 
 from .. import codes
 from ..errors import Diagnostic, LoadError
+from .events import Builder, Refused
+from .events import short_tag as _short_tag
 from .raw import decode_text, file_error, read_bounded
 from .raw import size_in_words as size_in_words  # re-exported: callers name it from here
 from .schema_words import a_kind, schema_diagnostic
@@ -39,12 +41,6 @@ MAX_DEPTH = 64
 MAX_NODES = 5_000_000  # a realistic 50,000-step file (the step limit) holds ~3.5 million values
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_STR_TAG = "tag:yaml.org,2002:str"
-_VALUE_TAG = "tag:yaml.org,2002:value"  # what PyYAML resolves a plain `=` to
-_SCALAR_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "timestamp")}
-_KIND_NAMES = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "boolean"}
 
 Path_ = tuple[str | int, ...]
 """Where a value sits in a document: the keys and list positions leading to it."""
@@ -98,13 +94,17 @@ def read_text(path: Path) -> str:
 
 
 def parse(text: str, file: str) -> Document:
-    """Compose `text` and build plain data with a source map; errors carry lines."""
+    """Build plain data with a source map from `text`'s parser events; errors carry lines."""
     try:
         loader = _Loader(text)  # the pure-Python reader checks characters here, libyaml later
     except yaml.reader.ReaderError as error:
         raise _reader_error(error, text, file) from None
     try:
-        node = loader.get_single_node()
+        built = Builder(loader, MAX_DEPTH, MAX_NODES, "*" in text).build()
+    except Refused as refused:
+        if refused.error is not None:
+            raise _yaml_error(refused.error, file) from None
+        raise _parse_error(file, *refused.mark, refused.message, refused.hint) from None
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, file, text) from None
     except yaml.reader.ReaderError as error:
@@ -115,51 +115,10 @@ def parse(text: str, file: str) -> Document:
         raise file_error(file, "nesting too deep", f"keep nesting under {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
-    marks: dict[Path_, tuple[int, int]] = {}
-    if node is None:
+    if built is None:
         return Document(None, SourceMap(file, {(): (1, 1)}))
-    if "*" in text:  # only aliases can expand; a file without one needs no walk
-        _check_expansion(node, file)
-    builder = _Builder(loader, file, marks)
-    data = builder.build(node, ())
+    data, marks = built
     return Document(data, SourceMap(file, marks))
-
-
-def _check_expansion(root: yaml.Node, file: str) -> None:
-    """Refuse alias bombs before building anything.
-
-    Aliases make the composed tree a graph whose expansion can be exponential
-    in the file's size.  Sizes are counted once per distinct node, so this
-    costs time linear in the file, not in the expansion.
-    """
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if not children_done and id(node) in sizes:
-            continue
-        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
-                    else node.value if isinstance(node, yaml.SequenceNode) else [])
-        if not children_done:
-            sizes[id(node)] = -1  # in progress: seeing it again below means a cycle
-            stack.append((node, True))
-            for child in children:
-                if sizes.get(id(child)) == -1:
-                    raise _at_node(child, file, "an alias refers to itself",
-                                    "remove the alias that points into its own anchor")
-                if id(child) not in sizes:
-                    stack.append((child, False))
-            continue
-        total = 1 + sum(sizes.get(id(child), 1) for child in children)
-        if total > MAX_NODES:
-            raise _at_node(node, file, "too many values (aliases expanding without bound?)",
-                            f"keep documents under {MAX_NODES:,} values")
-        sizes[id(node)] = total
-
-
-def _at_node(node: yaml.Node, file: str, message: str, hint: str) -> LoadError:
-    """A LoadError at where `node` starts."""
-    return _parse_error(file, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
 
 
 def _parse_error(file: str, line: int, col: int, message: str, hint: str) -> LoadError:
@@ -208,75 +167,6 @@ def validate(model: type[Model], document: Document) -> Model:
                         diagnostics=[schema_diagnostic(model, data, document.source, e) for e in error.errors()]) from None
 
 
-class _Builder:
-    """Walks a composed node tree into plain data, recording marks on the way."""
-
-    def __init__(self, loader: Any, file: str, marks: dict[Path_, tuple[int, int]]):
-        self.loader = loader
-        self.file = file
-        self.marks = marks
-        self.nodes = 0
-
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise self._error(node, "too many values (aliases expanding without bound?)",
-                              f"keep documents under {MAX_NODES:,} values")
-        if len(path) > MAX_DEPTH:
-            raise self._error(node, "nesting too deep", f"keep nesting under {MAX_DEPTH} levels")
-        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                raise self._error(node, f"unsupported tag {_short_tag(node.tag)}", "remove the tag")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        """Plain text as is; other scalars (numbers, booleans, dates) through PyYAML.
-
-        Other tags (`!!binary`, `!!set` on a scalar...) are refused, and a value
-        PyYAML's constructor chokes on (`2020-13-45` read as a date) is located.
-        """
-        if node.tag in (_STR_TAG, _VALUE_TAG):
-            return node.value
-        if node.tag not in _SCALAR_TAGS:
-            raise self._error(node, f"unsupported tag {_short_tag(node.tag)}", "remove the tag")
-        try:
-            return self.loader.construct_object(node)
-        except yaml.MarkedYAMLError as error:
-            raise _yaml_error(error, self.file) from None
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
-            kind = _short_tag(node.tag)[2:]
-            detail = f": {error}" if kind == "timestamp" and isinstance(error, ValueError) else ""
-            raise self._error(node, f"'{node.value}' is not a valid {_KIND_NAMES.get(kind, kind)}{detail}",
-                              "quote it if it is meant as text") from None
-
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
-        if node.tag != _MAP_TAG:
-            raise self._error(node, f"unsupported tag {_short_tag(node.tag)}", "remove the tag")
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._error(key_node, "merge keys (<<) are not supported", "write the keys out")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self._error(key_node, "a key must be a plain value", "use a word as the key")
-            key = self._scalar(key_node)
-            if not isinstance(key, (str, int)):
-                key = str(key)
-            if key in result:
-                first = self.marks.get(path + (key,), (0, 0))[0]
-                raise self._error(key_node, f"duplicate key '{key}' (first at line {first})",
-                                  "remove or rename one of them")
-            self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, path + (key,))
-        return result
-
-    def _error(self, node: yaml.Node, message: str, hint: str) -> LoadError:
-        return _at_node(node, self.file, message, hint)
-
-
 def _yaml_error(error: yaml.MarkedYAMLError, file: str, text: str = "") -> LoadError:
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -318,8 +208,3 @@ def _reader_error(error: yaml.reader.ReaderError, text: str, file: str) -> LoadE
     character = f"#x{ord(found.group()):04x}" if found else "?"
     return _parse_error(file, line, col, f"unacceptable character {character}: control characters are not allowed",
                         "remove it; is this a binary file rather than YAML?")
-
-
-def _short_tag(tag: str) -> str:
-    """`!!python/name:os.system` as the author wrote it, not PyYAML's long form."""
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
