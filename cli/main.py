@@ -19,7 +19,7 @@ from perimeter.files.write import write_hint, write_output
 from perimeter.pathway.readings import parse_choose
 from perimeter.state.workspace import Workspace
 
-from . import render
+from . import render, targets
 from .completion import complete_choices as _complete_choices
 from .completion import complete_facts as _complete_facts
 from .completion import complete_ids as _complete_ids
@@ -114,9 +114,10 @@ def why(ctx: typer.Context,
         target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or a question in words.",
                                            autocompletion=_complete_ids),
         json_: bool = JSON) -> None:
-    """Why a target stands where it does: what blocks it, down to what can be done now."""
-    answer = _workspace(ctx).explain(" ".join(target))
-    _echo(render.why_json(answer) if json_ else render.why_text(answer))
+    """Why a target stands where it does: what blocks it, down to what can be done now (several ids: each)."""
+    workspace = _workspace(ctx)
+    answers = [workspace.explain(q) for q in targets.questions(workspace, target)]
+    _echo(targets.each(answers, render.why_json if json_ else render.why_text, json_, render.dumps))
 
 
 @app.command()
@@ -124,9 +125,10 @@ def plan(ctx: typer.Context,
          target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or words.",
                                             autocompletion=_complete_ids),
          json_: bool = JSON) -> None:
-    """The ordered steps and conditions still needed for a target."""
-    result = _workspace(ctx).plan(" ".join(target))
-    _echo(render.plan_json(result) if json_ else render.plan_text(result))
+    """The ordered steps and conditions still needed for a target (several ids: the plan for each)."""
+    workspace = _workspace(ctx)
+    plans = [workspace.plan(q) for q in targets.questions(workspace, target)]
+    _echo(targets.each(plans, render.plan_json if json_ else render.plan_text, json_, render.dumps))
 
 
 @app.command("assert")
@@ -166,12 +168,14 @@ def what_if(ctx: typer.Context,
 
 @app.command()
 def show(ctx: typer.Context,
-         id_: str = typer.Argument(..., metavar="ID", help="A step or condition id.", autocompletion=_complete_ids),
+         target: list[str] = typer.Argument(..., metavar="TARGET...", help="Ids or words, as `why` takes them.",
+                                            autocompletion=_complete_ids),
          json_: bool = JSON) -> None:
-    """One step or condition: title, aliases, preconditions with basis and citation."""
+    """Steps or conditions: title, aliases, preconditions with basis and citation."""
     workspace = _workspace(ctx)
-    rule = workspace.describe(id_)
-    _echo(show_json(rule) if json_ else show_text(rule, workspace.pathway, workspace.reading))
+    rules = [workspace.describe(id_) for id_ in targets.ids(workspace, target)]
+    _echo(targets.each(rules, show_json if json_ else lambda r: show_text(r, workspace.pathway, workspace.reading),
+                       json_, render.dumps))
 
 
 @app.command()

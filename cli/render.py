@@ -310,9 +310,10 @@ def bench_json(runs: list[BenchRun]) -> str:
 
 def bench_text(runs: list[BenchRun]) -> str:
     rows = [["steps", "load s", "x parse floor", "evaluate s", "x reference", "assert ms", "retract ms",
-             "why ms", "plan ms", "peak MB"]]
+             "why ms", "plan ms", "index ms", "question ms", "paste ms", "paper question ms", "peak MB"]]
     for r in runs:
         rows.append([str(r.steps), f"{r.load_s:.3f}", f"{r.load_s / r.parse_floor_s:.2f}", f"{r.evaluate_s:.3f}",
                      f"{r.evaluate_s / max(r.reference_s, 1e-9):.0f}", f"{r.assert_ms:.2f}", f"{r.retract_ms:.2f}",
-                     f"{r.why_ms:.1f}", f"{r.plan_ms:.1f}", f"{r.peak_mb:.0f}"])
+                     f"{r.why_ms:.1f}", f"{r.plan_ms:.1f}", f"{r.index_ms:.1f}", f"{r.resolve_ms:.2f}",
+                     f"{r.paste_ms:.2f}", f"{r.paper_resolve_ms:.2f}", f"{r.peak_mb:.0f}"])
     return _table(rows)

@@ -46,6 +46,14 @@ class BenchRun(BaseModel):
     plan_ms: float
     peak_mb: float
     reference_s: float
+    index_ms: float = 0.0
+    """Building the question index of the generated rule set (once per rule set)."""
+    resolve_ms: float = 0.0
+    """Resolving one question in words on the generated rule set (the median of a few, index built)."""
+    paste_ms: float = 0.0
+    """Refusing a thousand-word paste."""
+    paper_resolve_ms: float = 0.0
+    """Resolving one question in words on the paper's rule set (the median of a few)."""
 
 
 def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
@@ -112,10 +120,46 @@ def measure(steps: int, seed: int = 2013) -> BenchRun:
     engine.plan(pathway.goal or deepest)
     plan = time.perf_counter() - started
     engine.close()
-    return BenchRun(steps=steps, load_s=load, parse_floor_s=parse_floor, evaluate_s=evaluate,
+    questions = _questions(pathway, deepest)
+    index_ms, resolve_ms, paste_ms = _resolution(pathway, questions)
+    paper = load_pathway()
+    _, paper_ms, _ = _resolution(paper, ("why can't Mexico join NORAD yet", "can the Mexican army set up an HA/DR command",
+                                         "how far are we from the goal", "Canada-US law enforcement training center"))
+    return BenchRun(index_ms=index_ms, resolve_ms=resolve_ms, paste_ms=paste_ms, paper_resolve_ms=paper_ms,
+                    steps=steps, load_s=load, parse_floor_s=parse_floor, evaluate_s=evaluate,
                     assert_ms=statistics.median(asserts) * 1000, retract_ms=statistics.median(retracts) * 1000,
                     why_ms=why * 1000, plan_ms=plan * 1000, reference_s=reference_s,
                     peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _questions(pathway: Pathway, deepest: str) -> tuple[str, ...]:
+    """Questions in words a reader of the generated rule set might type: a title, an alias, a near miss."""
+    step = pathway.steps[deepest]
+    return (f"why isn't {step.title.lower()} done yet", f"what does the {step.aliases[0]} need",
+            f"{step.title} of the first", "generated stepp")
+
+
+def _resolution(pathway: Pathway, questions: tuple[str, ...]) -> tuple[float, float, float]:
+    """Milliseconds: the index built, one question resolved (median), a thousand-word paste refused."""
+    from .answers.ranking import index_of
+    from .answers.resolve import match
+    from .errors import UnknownIdError
+
+    started = time.perf_counter()
+    index_of(pathway)
+    index = time.perf_counter() - started
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        match(pathway, question)
+        times.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    try:
+        match(pathway, "word " * 1000)
+    except UnknownIdError:
+        pass
+    paste = time.perf_counter() - started
+    return index * 1000, statistics.median(times) * 1000, paste * 1000
 
 
 def _deepest(pathway: Pathway) -> str:

@@ -1,118 +1,144 @@
 """Questions in words to one target: "why can't Mexico join NORAD yet" -> A7.
 
-A question is reduced to its content words (question words, negations and
-filler dropped; plurals and verb endings folded, "United States" read as
-"US").  Candidates are first the targets with one phrase (id, title, alias or
-actor) covering every content word, else those whose phrases together cover
-them.  One candidate is the answer; several are an ambiguity listing them;
-none suggests the nearest names.
+An id (any case) wins outright, then a title or alias said exactly (question
+words around it allowed).  Otherwise every target is scored
+(`perimeter.answers.ranking`): one clear winner is the answer; close
+runners-up make an ambiguity listing them best first (at most five); a
+question none of whose distinctive words names a target matches nothing, and
+the error names the nearest targets.  Questions about a relationship on Chart
+1 are told apart first (`resolve_relationship`).
 """
 
 from __future__ import annotations
 
 import difflib
-import re
+import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..errors import AmbiguousTargetError, UnknownIdError
 from ..pathway.compiled import Pathway
+from .ranking import Candidate, Ranking, index_of, names_distinctively, rank
 
-_FILLER = frozenset("""
-    why whi how what which when where who whom whose can cant cannot could couldnt would wouldnt should
-    shouldnt will wont not no isnt arent doesnt dont didnt hasnt havent yet still now already ever the a
-    an to of for in on at by with from into is are was were be been being do does did has have had it
-    its this that these those there here we you i me my our your they them their please explain tell
-    show plan reach get got getting reaching achieve achieving happen happened possible blocked
-    blocking blocks block eligible done status step steps about so and or than then toward towards
+MAX_WORDS = 60
+"""A question longer than this is a paste, not a question: refused before any scoring."""
+MAX_CHARACTERS = 600
+RUNNER_UP = 0.8
+"""A candidate scoring at least this share of the best one's score makes the question ambiguous."""
+ENOUGH = 0.5
+"""The least share of the question's known words (by weight) the answer must match."""
+MAX_LISTED = 5
+CLOSE_COVERAGE = 0.2
+"""A runner-up matching this much less of the question than the best is not close."""
+
+_CHART_WORDS = frozenset("""
+    stand stands standing level levels spectrum chart relationship relationships relation relations higher high
+    far where position placed place rank ranked cooperation lower low next up move rise rung
 """.split())
-
-_SYNONYMS = (
-    (re.compile(r"\bunited states\b|\bu\.s\.(?=\W|$)|\busa\b|\bamerica\b"), "us"),
-    (re.compile(r"\bcan't\b|\bcan not\b"), "cannot"),
-    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
-)
-
-_FUZZY_CUTOFF = 0.8
 
 
 def words(text: str) -> tuple[str, ...]:
-    """The content words of `text`, folded for matching."""
-    text = text.casefold()
-    for pattern, replacement in _SYNONYMS:
-        text = pattern.sub(replacement, text)
-    tokens = re.findall(r"[a-z0-9]+", text)
-    return tuple(_stem(t) for t in tokens if t not in _FILLER)
+    """The content words of `text`, folded by the built-in lexicon (a rule set's own: `index_of(p).lexicon`)."""
+    from .lexicon import GENERAL
+
+    return GENERAL.fold(text)
 
 
-def _stem(word: str) -> str:
-    """Fold the endings users vary: joins/join, joined/join, centres/centre."""
-    for ending in ("ing", "ed", "es", "s"):
-        if len(word) > len(ending) + 2 and word.endswith(ending) and not word.endswith("ss"):
-            return word[: -len(ending)]
-    return word
+def check_question(question: str) -> str:
+    """`question` trimmed, or an error when it cannot be a question: a paste, control characters."""
+    text = question.strip()
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in text):
+        raise UnknownIdError(f"'{text}' holds control characters", hint="type the question as plain words")
+    if len(text) > MAX_CHARACTERS or len(text.split()) > MAX_WORDS:
+        raise UnknownIdError(f"the question is too long ({len(text.split())} words, {len(text)} characters)",
+                             hint=f"ask in at most {MAX_WORDS} words, or give an id")
+    return text
+
+
+def match(pathway: Pathway, question: str) -> Ranking:
+    """How `question` scored against every step, condition and goal: candidates with their scores, best first."""
+    text = check_question(question)
+    direct = pathway.canonical(text.rstrip("?").strip())
+    if direct is not None:
+        return Ranking(question=question, words=(direct,), unknown=(), exact=True, candidates=(
+            Candidate(id=direct, title=pathway.title_of(direct), score=1.0, coverage=1.0, matched={}),))
+    _no_unknown_ids(pathway, text)
+    return rank(pathway, text)
+
+
+def _no_unknown_ids(pathway: Pathway, text: str) -> None:
+    """An id-shaped word (letters with digits, or an underscore: "S9", "b_3") that is no id is a mistyped id,
+    not a word to tolerate: `show S1 S9` is refused rather than answered about S1."""
+    index = index_of(pathway)
+    for word in text.split():
+        word = word.strip("?.,;:!'\"()")
+        shaped = ("_" in word or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)))
+        if shaped and pathway.canonical(word) is None and not set(index.lexicon.fold(word)) <= index.inverted.keys():
+            folded = {id_.casefold(): id_ for id_ in (*pathway.steps, *pathway.conditions)}
+            close = [folded[c] for c in difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.6)]
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            raise UnknownIdError(f"unknown step or condition '{word}'{guess}", candidates=close)
 
 
 def resolve(pathway: Pathway, question: str) -> str:
-    """The one step, condition or goal `question` names, or an error saying why not.
+    """The one step, condition or goal `question` names, or an error saying why not."""
+    return decide(pathway, match(pathway, question))
 
-    An id (any case) wins outright.  Otherwise the question's content words
-    must all be covered by one candidate's id, title, aliases and actors.
-    """
-    text = question.strip()
-    direct = pathway.canonical(text.rstrip("?").strip())
-    if direct is not None:
-        return direct
-    asked = set(words(text))
-    if not asked:
+
+def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
+    """The candidates the question may mean: the best, and those close behind it (at most five)."""
+    if ranking.exact:
+        return ranking.candidates[:MAX_LISTED]
+    index = index_of(pathway)
+    # An answer matches enough of what is known, a distinctive word, and no fewer words than name nothing.
+    fit = [c for c in ranking.candidates if c.coverage >= ENOUGH and names_distinctively(index, c)
+           and len(c.matched) >= len(ranking.unknown)]
+    if not fit:
+        return ()
+    best = fit[0]
+    # A close runner-up scores near the best and matches nearly as much of the question.
+    return tuple(c for c in fit if c.score >= RUNNER_UP * best.score
+                 and c.coverage >= best.coverage - CLOSE_COVERAGE)[:MAX_LISTED]
+
+
+def decide(pathway: Pathway, ranking: Ranking) -> str:
+    """The answer a ranking gives, or the error: ambiguous (candidates best first) or matching nothing."""
+    question = ranking.question.strip()
+    if not ranking.words and not ranking.exact:
         raise UnknownIdError(f"'{question}' names no step or condition",
                              hint="ask about a step id, a condition id, or 'goal'")
-    phrases = _phrases(pathway)
-    # First, one phrase (a title, an alias) saying it all; then words from several.
-    in_one = [id_ for id_, sets in phrases.items() if any(all(_covered(w, s) for w in asked) for s in sets)]
-    vocabulary = {id_: frozenset().union(*sets) for id_, sets in phrases.items()}
-    covering = in_one or [id_ for id_, known in vocabulary.items() if all(_covered(w, known) for w in asked)]
-    if len(covering) == 1:
-        return covering[0]
-    if covering:
-        covering.sort(key=pathway.order_key)
-        listed = ", ".join(f"{c} ({pathway.title_of(c)})" for c in covering)
-        raise AmbiguousTargetError(f"'{question}' could mean {listed}", candidates=covering,
+    chosen = contenders(pathway, ranking)
+    if len(chosen) == 1:
+        return chosen[0].id
+    if chosen:
+        listed = ", ".join(f"{c.id} ({c.title})" for c in chosen)
+        raise AmbiguousTargetError(f"'{question}' could mean {listed}", candidates=[c.id for c in chosen],
                                    hint="add a word that tells them apart, or give the id")
-    nearest = _nearest(pathway, asked, vocabulary)
-    hint = "closest: " + ", ".join(f"{b} ({pathway.title_of(b)})" for b in nearest) if nearest else ""
+    nearest = [c.id for c in ranking.candidates[:3]]
+    hint = "closest: " + ", ".join(f"{c.id} ({c.title})" for c in ranking.candidates[:3]) if nearest else ""
     raise UnknownIdError(f"'{question}' matches no step or condition", hint=hint, candidates=nearest)
 
 
-def _covered(word: str, known: frozenset[str]) -> bool:
-    if word in known:
-        return True
-    return len(word) >= 5 and bool(difflib.get_close_matches(word, known, n=1, cutoff=_FUZZY_CUTOFF))
+def several(pathway: Pathway, arguments: Sequence[str]) -> tuple[str, ...] | None:
+    """The targets several arguments name one each (`why A1 A7`), or None when they are one question's words.
 
-
-@lru_cache(maxsize=8)
-def _phrases(pathway: Pathway) -> dict[str, tuple[frozenset[str], ...]]:
-    """Each target's phrases as word sets: its id, title, aliases and actors."""
-    phrases: dict[str, tuple[frozenset[str], ...]] = {}
-    for id_, step in pathway.steps.items():
-        texts = (id_, step.title, *step.aliases, *step.actors)
-        phrases[id_] = tuple(frozenset((*words(t), id_.casefold())) for t in texts)
-    for id_, condition in pathway.conditions.items():
-        texts = (id_.replace("_", " "), condition.title, *condition.aliases)
-        phrases[id_] = tuple(frozenset((*words(t), id_.casefold())) for t in texts)
-    return phrases
-
-
-def _nearest(pathway: Pathway, asked: set[str], vocabulary: dict[str, frozenset[str]]) -> tuple[str, ...]:
-    """The targets (at most three) that cover most of the question, best first."""
-    scored = sorted(((sum(_covered(w, known) for w in asked), id_) for id_, known in vocabulary.items()),
-                    key=lambda pair: (-pair[0], pathway.order_key(pair[1])))
-    return tuple(id_ for score, id_ in scored[:3] if score > 0)
-
-
-_CHART_WORDS = frozenset(_stem(w) for w in """
-    stand stands standing level levels spectrum chart relationship relation higher high far where
-    position placed place rank ranked cooperation
-""".split())
+    They are several targets when there are two or more and each is an id, or a
+    title or alias as written (a quoted phrase); otherwise they are the words of
+    one question ("why Mexico join NORAD").
+    """
+    if len(arguments) < 2:
+        return None
+    found: list[str] = []
+    for argument in arguments:
+        text = check_question(argument)
+        direct = pathway.canonical(text.rstrip("?").strip())
+        if direct is None:
+            ranking = rank(pathway, text)
+            if not ranking.exact:
+                return None
+            direct = decide(pathway, ranking)
+        found.append(direct)
+    return tuple(dict.fromkeys(found))
 
 
 def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | None] | None:
@@ -120,16 +146,23 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
 
     A question is about the spectrum when it names a relationship and either
     names a level or says nothing else but chart words ("where does US/Mexico
-    stand").  "US/Mexico IBET" names a relationship but is about a step.
+    stand").  "US/Mexico IBET" names a relationship but is about a step; an id of
+    a step or condition ("us_mexico_working_group_1996") is never a chart question.
+    A level is named by its words less the chart words ("no relationship" is
+    not named by "relationship").
     """
     spectrum = pathway.spectrum
     if spectrum is None:
         return None
-    asked = set(words(question))
+    text = check_question(question)
+    if pathway.canonical(text.rstrip("?").strip()) is not None:
+        return None
+    fold = index_of(pathway).lexicon.fold
+    asked = set(fold(text))
     best: tuple[int, str, frozenset[str]] | None = None
     for rel in spectrum.relationships.values():
-        for text in (rel.id.replace("_", " "), rel.title, *rel.aliases):
-            phrase = frozenset(words(text))
+        for phrase_text in (rel.id.replace("_", " "), rel.title, *rel.aliases):
+            phrase = frozenset(fold(phrase_text))
             if phrase and phrase <= asked and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), rel.id, phrase)
     if best is None:
@@ -138,12 +171,21 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
     level: str | None = None
     level_words: frozenset[str] = frozenset()
     for candidate in spectrum.levels:
-        for text in (candidate.id.replace("_", " "), candidate.name):
-            phrase = frozenset(words(text))
-            # A level named only by chart words ("no relationship" once "no" is
-            # dropped) would capture "where does the relationship stand".
-            if phrase and not phrase <= _CHART_WORDS and phrase <= rest and len(phrase) > len(level_words):
+        for level_text in (candidate.id.replace("_", " "), candidate.name):
+            phrase = frozenset(fold(level_text)) - _chart_words()
+            if phrase and phrase <= rest and len(phrase) > len(level_words):
                 level, level_words = candidate.id, phrase
-    if level is None and not rest <= _CHART_WORDS:
+    if level is None and not rest <= _chart_words():
         return None
+    if level is not None and not rest & _chart_words():
+        # "US/Mexico military school exchanges" names a level, and a condition whole: the condition.
+        ranking = rank(pathway, text)
+        chosen = contenders(pathway, ranking)
+        if len(chosen) == 1 and chosen[0].coverage >= 1.0 and not ranking.unknown:
+            return None
     return best[1], level
+
+
+@lru_cache(maxsize=1)
+def _chart_words() -> frozenset[str]:
+    return frozenset(w for word in _CHART_WORDS for w in words(word)) | _CHART_WORDS

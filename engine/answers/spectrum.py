@@ -123,13 +123,12 @@ def moves(before: Chart, after: Chart) -> tuple[ChartMove, ...]:
 
 
 def why_not_at(current: Chart, relationship: str, level: str | None) -> RelationshipAnswer:
-    """What keeps `relationship` below `level` (by default, the next level up)."""
+    """What keeps `relationship` below `level` (by default, or when it stands there already, the next level up)."""
     standing = current.standing(relationship)
     top = len(current.scale) - 1
-    if level is None:
+    asked = current.level_ids.index(level) if level is not None else -1
+    if asked <= standing.level:  # at or below where it stands already: the question is the next level up
         asked = min(standing.level + 1, top)
-    else:
-        asked = current.level_ids.index(level)
     gaps = standing.gaps(asked)
     return RelationshipAnswer(target=relationship, title=standing.title, state=standing.level_name,
                               level=standing.level, level_name=standing.level_name, asked=asked,

@@ -336,4 +336,5 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
         spectrum=spectrum,
         lanes=lanes,
         readings=readings,
+        vocabulary=tuple(tuple(group.same) for rule_file, _ in files for group in rule_file.vocabulary),
     )

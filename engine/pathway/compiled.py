@@ -271,6 +271,8 @@ class Pathway:
     lanes: dict[str, str] = field(default_factory=lambda: dict(PAPER_LANES))
     readings: Readings = field(default_factory=Readings)
     """The choices the text leaves open and the profiles that pick among them."""
+    vocabulary: tuple[tuple[str, ...], ...] = ()
+    """The rule files' synonym groups (`vocabulary:`), for questions in words."""
     _folded: dict[str, str] = field(repr=False, compare=False, default_factory=dict)
     _position: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
 

@@ -263,6 +263,14 @@ class Spectrum(Strict):
     effects: list[Effect] = []
 
 
+class Synonyms(Strict):
+    """Words a rule set's readers use for the same thing ("army" for SEDENA): questions match any of them."""
+
+    same: list[Text] = Field(min_length=2, max_length=32)
+    """Two or more words or phrases; the first is the one they are all read as."""
+    note: Text | None = None
+
+
 class RuleFile(Strict):
     """One YAML file under `rules/`; a rule set may be spread over several."""
 
@@ -278,6 +286,8 @@ class RuleFile(Strict):
     choices: list[Choice] = []
     """The questions the text leaves open (`perimeter.pathway.readings`)."""
     profiles: list[Profile] = []
+    vocabulary: list[Synonyms] = []
+    """The rule set's own synonyms for questions in words (perimeter.answers.lexicon)."""
 
     field_hints: ClassVar[dict[str, tuple[str, str]]] = {
         key: (f"a rule file holds no `{key}`", "put them in a fact file and give it as facts")

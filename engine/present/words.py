@@ -100,8 +100,10 @@ def explanation_reasons(answer: Explanation) -> tuple[str, ...]:
 def relationship_reasons(answer: RelationshipAnswer) -> tuple[str, ...]:
     """Where a relationship stands on Chart 1 and what keeps it below the level asked about."""
     where = f"{answer.title} stands at {answer.level_name} (level {answer.level})"
-    if not answer.measures or answer.level >= answer.asked:
-        return (f"{where}, at or above {answer.asked_name}.",)
+    if answer.level >= answer.asked:
+        return (f"{where}, the highest level of the spectrum.",)
+    if not answer.measures:
+        return (f"{where}; nothing recorded keeps it below {answer.asked_name} (level {answer.asked}).",)
     gaps = []
     for gap in answer.measures:
         text = gap.name

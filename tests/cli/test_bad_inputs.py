@@ -62,6 +62,12 @@ ISSUE_ITEMS = {
     "scenario-repeated-name": {"scenario"},
     "scenario-empty-list": {"scenario"},
     "scenario-other-rule-set": {"scenario"},
+    # issue 18: questions in words
+    "question-empty": {"rules"},
+    "question-filler": {"rules"},
+    "question-paste": {"rules"},
+    "question-control": {"rules"},
+    "question-script": {"rules"},
 }
 
 # An error with a location reads `file:line:col: code: message (hint)`; one without, `perimeter: ...`.

@@ -8,7 +8,7 @@ from clitools import perimeter
 from perimeter import load_pathway
 from perimeter.bench import BenchRun, _deepest, generate
 
-FIELDS = {"steps", "load_s", "parse_floor_s", "evaluate_s", "assert_ms", "retract_ms", "why_ms", "plan_ms",
+FIELDS = {"index_ms", "resolve_ms", "paste_ms", "paper_resolve_ms", "steps", "load_s", "parse_floor_s", "evaluate_s", "assert_ms", "retract_ms", "why_ms", "plan_ms",
           "peak_mb", "reference_s"}
 
 

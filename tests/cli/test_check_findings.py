@@ -129,7 +129,7 @@ def test_a_scenario_file_in_a_rules_folder_says_how_to_run_it(tmp_path, capsys):
 
 def test_a_rule_file_given_as_facts_says_to_pass_it_with_rules(capsys):
     line = one_error_line(main(capsys, "--facts", str(REPO / "rules" / "pathway.yaml"), "status"))
-    assert "this is a rule file (it has `pathway:`, `conditions:`, `steps:`, `goal:`), not a fact file" in line
+    assert "this is a rule file (it has `pathway:`, `conditions:`, `steps:`, `goal:`, `vocabulary:`), not a fact file" in line
     assert line.endswith("(pass it with --rules)")
 
 

@@ -400,8 +400,21 @@ def test_show_a_condition():
 
 
 def test_show_an_unknown_id_exits_2_with_a_suggestion():
-    line = one_error_line(perimeter("show", "vettting"), 2)
-    assert line == ("perimeter: unknown step or condition 'vettting' (did you mean 'vetting'?)")
+    line = one_error_line(perimeter("show", "b_3"), 2)
+    assert line.startswith("perimeter: unknown step or condition 'b_3' (did you mean 'B3'?)"), line
+
+
+def test_show_takes_words_and_several_targets_as_why_does():
+    assert ok("show", "vettting").startswith("vetting: Vetting of personnel")   # a misspelling, as `why` takes it
+    shown = ok("show", "A1", "CJOC")
+    assert shown.startswith("A1: ") and "\n\ncanada_command: " in shown
+
+
+def test_why_and_plan_answer_several_targets_each():
+    why = ok("why", "A1", "A7")
+    assert why.startswith("A1: ") and "\n\nA7: Mexico joins NORAD" in why
+    plans = json.loads(ok("plan", "A1", "A7", "--json"))
+    assert [p["target"] for p in plans] == ["A1", "A7"]
 
 
 # -- history and reset -------------------------------------------------------
@@ -473,7 +486,7 @@ def test_version():
     (["frobnicate"], "No such command 'frobnicate'"),
     (["--bogus", "status"], "No such option: --bogus"),
     (["status", "--bogus"], "No such option: --bogus"),
-    (["show"], "Missing argument 'ID'"),
+    (["show"], "Missing argument 'TARGET...'"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, expected):
     line = one_error_line(perimeter(*args), 2)

@@ -1,0 +1,140 @@
+"""The words of a question and of a rule set, folded so that the same thing said two ways matches.
+
+Text is cut into words (letters and digits), question words and filler are
+dropped, endings are folded (joins, joined, joining: join), and synonyms are
+read as one word: general ones built in here (centre/center, join/enter/become
+part of, US/United States/America, ...) and a rule set's own, from the
+`vocabulary:` of its rule files.  The same folding applies to a question and to
+every title, alias and actor, so both sides meet in the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+FILLER = frozenset("""
+    why whi how what whats which when where who whom whose can cant cannot could couldnt would wouldnt should
+    shouldnt will wont not no isnt arent doesnt dont didnt hasnt havent yet still now already ever the a
+    an to of for in on at by with from into is are was were be been being do does did has have had it
+    its this that these those there here we you i me my our your they them their please explain tell
+    show plan reach get got getting reaching achieve achieving happen happened possible blocked
+    blocking blocks block eligible done status step steps about so and or than then toward towards
+    need needs needed require requires required before after first stop stops stopping stopped prevent
+    prevents preventing keep keeps keeping hold holds holding back missing left far away until s t
+    able allowed going go goes there anything something thing things else really actually
+    currently today yet just between
+""".split())
+"""Words that ask rather than name: dropped from questions, and from the rule set's phrases."""
+
+GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("north america", "north american", "north americas"),
+    ("us", "united states", "united states of america", "u s", "usa", "america", "american", "americans"),
+    ("center", "centre", "centers", "centres"),
+    ("defense", "defence"),
+    ("organization", "organisation", "organizations", "organisations"),
+    ("program", "programme", "programs", "programmes"),
+    ("binational", "bi national"),
+    ("trilateral", "tri lateral"),
+    ("multinational", "multi national"),
+    ("join", "enter", "membership", "member of", "become part of", "become a part of", "become a member of", "become member of",
+     "accede to", "sign up to", "sign on to", "entry into", "take part in", "participate in"),
+    ("create", "set up", "form", "establish", "build", "found", "launch", "stand up", "creation",
+     "establishment", "formation"),
+    ("expand", "enlarge", "extend", "expansion", "enlargement"),
+    ("information", "info"),
+    ("organized", "organised"),
+)
+"""Synonym groups every rule set shares; the first of each is the word both sides are read as."""
+
+_ENDINGS = ("ing", "ed", "es", "s")
+
+
+def tokens(text: str) -> list[str]:
+    """`text` cut into lowercase words: letters and digits, everything else a break ("HA/DR": ha, dr)."""
+    text = text.casefold().replace("’", "'")
+    text = re.sub(r"\bcan't\b", "cannot", text)
+    text = re.sub(r"\bwon't\b", "will not", text)
+    text = re.sub(r"n't\b", " not", text)
+    text = re.sub(r"'s\b", "", text)
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def stem(word: str) -> str:
+    """Fold the endings users vary: joins/join, joined/join, creating/create, agencies/agency."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    for ending in _ENDINGS:
+        if len(word) > len(ending) + 2 and word.endswith(ending) and not word.endswith("ss"):
+            word = word[: -len(ending)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Synonym groups (built in, then a rule set's own) and the folding they make.
+
+    A group is read as one word: its first phrase, folded.  Phrases are matched
+    longest first, so "United States of America" is one word, not three.
+    """
+
+    groups: tuple[tuple[str, ...], ...] = GENERAL_SYNONYMS
+    _single: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _phrases: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False, compare=False)
+    _longest: int = field(default=1, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One word for one word first (centre: center, Mexican: Mexico), so that phrases
+        # written with either ("training centre", "Mexican army") meet.
+        single: dict[str, str] = {}
+        for group in self.groups:
+            heads = tokens(group[0])
+            if len(heads) == 1:
+                for p in group[1:]:
+                    words = tokens(p)
+                    if len(words) == 1:
+                        single.setdefault(words[0], heads[0])
+        object.__setattr__(self, "_single", single)
+        phrases: dict[tuple[str, ...], str] = {}
+        for group in self.groups:
+            folded = [tuple(single.get(w, w) for w in tokens(p)) for p in group]
+            folded = [p for p in folded if p]
+            if not folded:
+                continue
+            head = "_".join(stem(w) for w in folded[0])
+            # An earlier group keeps a phrase both list (a rule set's own may not re-read "us").
+            for phrase in folded:
+                phrases.setdefault(phrase, phrases.get(folded[0], head))
+        object.__setattr__(self, "_phrases", phrases)
+        object.__setattr__(self, "_longest", max((len(p) for p in phrases), default=1))
+
+    def extended(self, groups: Iterable[Sequence[str]]) -> Lexicon:
+        """This lexicon with more groups (a rule set's `vocabulary:`), which come after the built-in ones."""
+        return Lexicon((*self.groups, *(tuple(g) for g in groups)))
+
+    def fold(self, text: str, *, keep_filler: bool = False) -> tuple[str, ...]:
+        """The words of `text` as matching sees them: synonyms read as one word, endings folded, filler dropped."""
+        raw = [self._single.get(w, w) for w in tokens(text)]
+        out: list[str] = []
+        i = 0
+        while i < len(raw):
+            for size in range(min(self._longest, len(raw) - i), 0, -1):
+                found = self._phrases.get(tuple(raw[i:i + size]))
+                if found is not None:
+                    out.append(found)
+                    i += size
+                    break
+            else:
+                word = raw[i]
+                i += 1
+                if keep_filler or word not in FILLER:
+                    out.append(stem(word))
+        return tuple(out)
+
+
+GENERAL = Lexicon()
+"""The built-in synonyms alone: for rule sets with no `vocabulary:`."""
