@@ -113,11 +113,22 @@ def next_(ctx: typer.Context, json_: bool = JSON) -> None:
 def why(ctx: typer.Context,
         target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or a question in words.",
                                            autocompletion=_complete_ids),
+        explain_match: bool = typer.Option(False, "--explain-match",
+                                           help="Also show how the words were read: what matched, the runners-up."),
         json_: bool = JSON) -> None:
     """Why a target stands where it does: what blocks it, down to what can be done now (several ids: each)."""
     workspace = _workspace(ctx)
-    answers = [workspace.explain(q) for q in targets.questions(workspace, target)]
-    _echo(targets.each(answers, render.why_json if json_ else render.why_text, json_, render.dumps))
+    asked = targets.questions(workspace, target)
+    try:
+        answers = [workspace.explain(q) for q in asked]
+    except perimeter.UnknownIdError:
+        if explain_match:  # an ambiguity or no match: how the words were read is what helps now
+            _echo(targets.with_matches("", [workspace.match(q) for q in asked], False, render.dumps).lstrip())
+        raise
+    text = targets.each(answers, render.why_json if json_ else render.why_text, json_, render.dumps)
+    if explain_match:
+        text = targets.with_matches(text, [workspace.match(q) for q in asked], json_, render.dumps)
+    _echo(text)
 
 
 @app.command()

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from perimeter.answers.ranking import Ranking
 from perimeter.answers.resolve import resolve, several
+from perimeter.files.sanitise import for_terminal as safe
 from perimeter.state.workspace import Workspace
 
 A = TypeVar("A")
@@ -23,6 +25,32 @@ def questions(workspace: Workspace, arguments: Sequence[str]) -> tuple[str, ...]
 def ids(workspace: Workspace, arguments: Sequence[str]) -> tuple[str, ...]:
     """The step or condition ids the arguments name (`show`): each resolved as `why` resolves it."""
     return tuple(resolve(workspace.pathway, q) for q in questions(workspace, arguments))
+
+
+def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Callable[[object], str]) -> str:
+    """The answer, then how each question was read: JSON gains `"match"` (one reading, or a list), text a
+    section naming the words that matched each candidate, best first, and the words that named nothing."""
+    if json_:
+        import json
+
+        document = json.loads(text)
+        matches = [r.model_dump(mode="json") for r in rankings]
+        if isinstance(document, list):
+            return dumps([{**d, "match": m} for d, m in zip(document, matches)])
+        return dumps({**document, "match": matches[0]})
+    lines = [text, ""]
+    for ranking in rankings:
+        lines.append(f"How \"{safe(ranking.question)}\" was read" + (" (an exact id, title or alias)" if ranking.exact
+                                                                       else "") + ":")
+        for candidate in ranking.candidates[:6]:
+            words = ", ".join(f"{safe(said)} -> {safe(meant)}" for said, meant in candidate.matched.items())
+            lines.append(f"  {safe(candidate.id)}  score {candidate.score:.2f}, covers {candidate.coverage:.0%}"
+                         + (f": {words}" if words else ""))
+        if not ranking.candidates:
+            lines.append("  no target matched")
+        if ranking.unknown:
+            lines.append("  words that name nothing: " + ", ".join(safe(w) for w in ranking.unknown))
+    return "\n".join(lines)
 
 
 def each(answers: Sequence[A], render: Callable[[A], str], json_: bool, dumps: Callable[[object], str]) -> str:

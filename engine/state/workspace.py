@@ -15,6 +15,8 @@ from ..answers.explain import Explanation
 from ..answers.plan import Plan
 from ..answers.spectrum import Chart, RelationshipAnswer
 from ..answers.status import Conclusions, State
+from ..answers.ranking import Ranking
+from ..answers.resolve import match
 from ..changes import Change, FactChange
 from ..compare import Comparison, compare
 from ..engine import Engine
@@ -64,6 +66,11 @@ class Workspace:
         """Why a step, condition, the goal or a relationship stands where it does."""
         with self._engine() as engine:
             return engine.ask(question)
+
+    def match(self, question: str) -> Ranking:
+        """How `question` was read: its words, which target each matched, the candidates with their
+        scores (best first) and the words that name nothing."""
+        return match(self.pathway, question)
 
     def chart(self) -> Chart:
         """Where each relationship stands on the spectrum (Chart 1)."""
