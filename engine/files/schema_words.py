@@ -16,8 +16,8 @@ import datetime
 import re
 import types
 import typing
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Union
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Protocol, Union
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -27,8 +27,14 @@ from .. import codes
 from ..errors import Diagnostic
 from ..suggest import close_matches, did_you_mean
 
-if TYPE_CHECKING:  # read.py imports this module; the map is only a type here
-    from .read import SourceMap
+
+
+class SourceMap(Protocol):
+    """What this module needs of `perimeter.files.read.SourceMap` (which imports this module): a
+    diagnostic located at a path of the file."""
+
+    def diagnostic(self, path: Iterable[str | int], code: str, message: str, hint: str = "",
+                   candidates: tuple[str, ...] = ()) -> Diagnostic: ...
 
 Loc = tuple[Union[str, int], ...]
 

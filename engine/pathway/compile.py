@@ -20,7 +20,8 @@ from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
 from ..pathway.attributes import attribute_rules, check_attributes, constraint_rules
 from ..pathway.charts import case_warning, check_lanes, check_spectrum
-from ..pathway.readings import Readings, check_readings, check_whens
+from ..pathway.reading_checks import check_readings, check_whens
+from ..pathway.readings import Readings
 from ..pathway.compiled import (
     ConditionRule,
     Involvement,

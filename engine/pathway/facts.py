@@ -23,7 +23,7 @@ from ..pathway import values
 from ..pathway.compiled import Pathway
 from ..pathway.kinds import expect_kind
 from ..pathway.model import IDENTIFIER_PATTERN, MAX_SOURCE, MAX_VALUE, Citation, Fact, FactFile, Measure
-from ..pathway.readings import compile_when
+from ..pathway.reading_checks import compile_when
 from ..suggest import close_matches, did_you_mean
 
 IDENTIFIER = re.compile(IDENTIFIER_PATTERN)

@@ -14,18 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .. import codes
-from ..errors import Diagnostic, ReadingError
-from ..files.read import SourceMap
+from ..errors import ReadingError
 from ..suggest import close_matches, did_you_mean
 from .basics import Citation, Identifier, Strict, Text
-
-if TYPE_CHECKING:
-    from .model import Goal, RuleFile, Step
 
 DEFAULT = "default"
 """The profile every rule set has: the default alternative of every choice."""
@@ -178,16 +172,16 @@ class Readings:
             return ()
         tests = []
         for written_choice, given in written.items():
-            found = _folded(written_choice, self.choices)
+            found = folded(written_choice, self.choices)
             if found is not None:
                 choice = self.choices[found]
                 ids = [a.id for a in choice.alternatives]
-                alternatives = {_folded(a, ids) for a in ([given] if isinstance(given, str) else given)}
+                alternatives = {folded(a, ids) for a in ([given] if isinstance(given, str) else given)}
                 tests.append((found, frozenset(a for a in alternatives if a is not None), choice.default))
         return tuple(tests)
 
     def _profile(self, written: str) -> ProfileRule:
-        found = _folded(written, self.profiles)
+        found = folded(written, self.profiles)
         if found is None:
             matches = close_matches(written, list(self.profiles))
             raise ReadingError(f"the rule set has no reading profile '{written}'",
@@ -196,7 +190,7 @@ class Readings:
         return self.profiles[found]
 
     def _choice(self, written: str) -> ChoiceRule:
-        found = _folded(written, self.choices)
+        found = folded(written, self.choices)
         if found is None:
             matches = close_matches(written, list(self.choices))
             known = ", ".join(self.choices) or "none"
@@ -207,7 +201,7 @@ class Readings:
     @staticmethod
     def _alternative(choice: ChoiceRule, written: str) -> str:
         ids = [a.id for a in choice.alternatives]
-        found = _folded(written, ids)
+        found = folded(written, ids)
         if found is None:
             matches = close_matches(written, ids)
             raise ReadingError(f"choice '{choice.id}' has no alternative '{written}'",
@@ -231,127 +225,6 @@ def _pairs(choose: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[
     return list(choose.items() if isinstance(choose, Mapping) else choose)
 
 
-def _folded(written: str, ids: Iterable[str]) -> str | None:
+def folded(written: str, ids: Iterable[str]) -> str | None:
     key = written.strip().casefold()
     return next((i for i in ids if i.casefold() == key), None)
-
-
-# -- compiling ----------------------------------------------------------------
-
-def check_readings(files: Sequence[tuple[RuleFile, SourceMap]], diagnostics: list[Diagnostic]) -> Readings:
-    """The choices and profiles of `files`, checked: ids unique (without case), at least two
-    alternatives each, a default among them, profiles naming known choices and alternatives."""
-    choices: dict[str, ChoiceRule] = {}
-    seen: dict[str, str] = {}
-    for rule_file, source in files:
-        for i, choice in enumerate(rule_file.choices):
-            path: KeyPath = ("choices", i)
-            if choice.id.casefold() in seen:
-                diagnostics.append(source.diagnostic(path + ("id",), codes.DUPLICATE_CHOICE,
-                                                     f"choice '{choice.id}' is declared twice", "give it another id"))
-                continue
-            seen[choice.id.casefold()] = choice.id
-            alternatives = [a.id.casefold() for a in choice.alternatives]
-            repeated = sorted({a.id for a in choice.alternatives if alternatives.count(a.id.casefold()) > 1})
-            if repeated:
-                diagnostics.append(source.diagnostic(
-                    path + ("alternatives",), codes.BAD_CHOICE,
-                    f"choice '{choice.id}' lists alternative {', '.join(repeated)} twice", "give each its own id"))
-                continue
-            default = _folded(choice.default, [a.id for a in choice.alternatives])
-            if default is None:
-                matches = close_matches(choice.default, [a.id for a in choice.alternatives])
-                diagnostics.append(source.diagnostic(
-                    path + ("default",), codes.BAD_CHOICE,
-                    f"choice '{choice.id}' defaults to '{choice.default}', which is not one of its alternatives",
-                    did_you_mean(matches) or "name one of " + ", ".join(a.id for a in choice.alternatives), matches))
-                default = choice.alternatives[0].id  # kept, so what names the choice is not reported too
-            choices[choice.id] = ChoiceRule(
-                choice.id, choice.question, tuple(choice.citations),
-                tuple(AlternativeRule(a.id, a.summary, a.note) for a in choice.alternatives), default, choice.reason)
-    profiles = {DEFAULT: ProfileRule(DEFAULT, "The default reading: the default alternative of every choice", ())}
-    for rule_file, source in files:
-        for i, profile in enumerate(rule_file.profiles):
-            path = ("profiles", i)
-            if _folded(profile.id, profiles) is not None:
-                diagnostics.append(source.diagnostic(
-                    path + ("id",), codes.DUPLICATE_CHOICE, f"profile '{profile.id}' is declared twice"
-                    + (" (every rule set has the default profile)" if profile.id.casefold() == DEFAULT else ""),
-                    "give it another id"))
-                continue
-            picks = []
-            for written_choice, written_alternative in profile.choices.items():
-                where = path + ("choices", written_choice)
-                found = _folded(written_choice, choices)
-                if found is None:
-                    matches = close_matches(written_choice, list(choices))
-                    diagnostics.append(source.diagnostic(
-                        where, codes.UNKNOWN_CHOICE, f"profile '{profile.id}' picks for '{written_choice}', "
-                        "which is not a declared choice", did_you_mean(matches) or "declare it under `choices:`",
-                        matches))
-                    continue
-                alternative = _folded(written_alternative, [a.id for a in choices[found].alternatives])
-                if alternative is None:
-                    ids = [a.id for a in choices[found].alternatives]
-                    matches = close_matches(written_alternative, ids)
-                    diagnostics.append(source.diagnostic(
-                        where, codes.UNKNOWN_CHOICE, f"choice '{found}' has no alternative '{written_alternative}'",
-                        did_you_mean(matches) or "its alternatives: " + ", ".join(ids), matches))
-                    continue
-                picks.append((found, alternative))
-            order = list(choices)
-            profiles[profile.id] = ProfileRule(profile.id, profile.title,
-                                               tuple(sorted(picks, key=lambda p: order.index(p[0]))), profile.note)
-    return Readings(choices, profiles)
-
-
-def compile_when(written: Mapping[str, str | list[str]] | None, readings: Readings, source: SourceMap,
-                 path: KeyPath, diagnostics: list[Diagnostic]) -> When:
-    """A `when:` as the reading test it stands for; an unknown choice or alternative is a diagnostic."""
-    if not written:
-        return ()
-    compiled = []
-    for written_choice, given in written.items():
-        found = _folded(written_choice, readings.choices)
-        if found is None:
-            matches = close_matches(written_choice, list(readings.choices))
-            diagnostics.append(source.diagnostic(
-                path + ("when", written_choice), codes.UNKNOWN_CHOICE,
-                f"'when' names '{written_choice}', which is not a declared choice",
-                did_you_mean(matches) or "declare it under `choices:`", matches))
-            continue
-        choice = readings.choices[found]
-        ids = [a.id for a in choice.alternatives]
-        alternatives = set()
-        for text in [given] if isinstance(given, str) else given:
-            alternative = _folded(text, ids)
-            if alternative is None:
-                matches = close_matches(text, ids)
-                diagnostics.append(source.diagnostic(
-                    path + ("when", written_choice), codes.UNKNOWN_CHOICE,
-                    f"choice '{found}' has no alternative '{text}'",
-                    did_you_mean(matches) or "its alternatives: " + ", ".join(ids), matches))
-                continue
-            alternatives.add(alternative)
-        compiled.append((found, frozenset(alternatives), choice.default))
-    return tuple(compiled)
-
-
-def check_whens(files: Sequence[tuple[RuleFile, SourceMap]], readings: Readings,
-                diagnostics: list[Diagnostic]) -> None:
-    """Every `when:` of the rule files (preconditions, constraints, Chart 1 effects) names a declared
-    choice and alternatives of it."""
-    for rule_file, source in files:
-        needing: list[tuple[KeyPath, Step | Goal]] = [
-            *((("steps", i), s) for i, s in enumerate(rule_file.steps)),
-            *((("goals", i), g) for i, g in enumerate(rule_file.goals)),
-            *([(("goal",), rule_file.goal)] if rule_file.goal is not None else [])]
-        for path, node in needing:
-            for j, pre in enumerate(node.preconditions):
-                compile_when(pre.when, readings, source, (*path, "preconditions", j), diagnostics)
-        for i, step in enumerate(rule_file.steps):
-            for j, constraint in enumerate(step.constraints):
-                compile_when(constraint.when, readings, source, ("steps", i, "constraints", j), diagnostics)
-        if rule_file.spectrum is not None:
-            for k, effect in enumerate(rule_file.spectrum.effects):
-                compile_when(effect.when, readings, source, ("spectrum", "effects", k), diagnostics)
