@@ -261,7 +261,7 @@ class Engine:
         previous = self._facts.get(fact.id)
         if previous is not None:  # new attributes for a recorded step: not a new start
             fact = fact.model_copy(update={"started_without": previous.started_without})
-        elif fact.id in self.pathway.steps:
+        elif force and fact.id in self.pathway.steps:  # unforced, a start without them is refused below
             holds = self._evaluator.evaluation((fact.id,)).holds
             fact = fact.model_copy(update={"started_without": started_without(self.pathway, fact.id, holds)})
         if previous == fact:
