@@ -65,8 +65,8 @@ def test_acceptance_matches_the_preconditions_and_violations_are_always_reported
             if not force and not already and not open_update:  # re-asserting the same fact is a no-op
                 assert accepted == (not unmet_before and not breaks), (id_, unmet_before, breaks)
             if accepted and not already and id_ in pathway.steps:
-                entered[id_] = len(unmet_before) == len(lasting_before) or (
-                    open_update and not force and entered[id_])
+                # New attributes for a recorded step are not a new start: how it was entered stands.
+                entered[id_] = entered[id_] if id_ in entered else len(unmet_before) == len(lasting_before)
             holds = engine.evaluation().holds
             for fact in engine.facts:
                 if fact.id in pathway.steps:
