@@ -48,6 +48,8 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
                          + (f": {words}" if words else ""))
         if not ranking.candidates:
             lines.append("  no target matched")
+        if ranking.spelled:
+            lines.append("  read as: " + ", ".join(f"{safe(w)} -> {safe(n)}" for w, n in ranking.spelled.items()))
         if ranking.unknown:
             lines.append("  words that name nothing: " + ", ".join(safe(w) for w in ranking.unknown))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 FILLER = frozenset("""
@@ -25,6 +26,7 @@ FILLER = frozenset("""
     prevents preventing keep keeps keeping hold holds holding back missing left far away until s t
     able allowed going go goes there anything something thing things else really actually
     currently today yet just between
+    one all any some its also only very much many more most over out own such own anymore else
 """.split())
 """Words that ask rather than name: dropped from questions, and from the rule set's phrases."""
 
@@ -36,7 +38,7 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("organization", "organisation", "organizations", "organisations"),
     ("program", "programme", "programs", "programmes"),
     ("binational", "bi national"),
-    ("trilateral", "tri lateral"),
+    ("trilateral", "tri lateral", "three way", "tripartite", "three country", "three nation"),
     ("multinational", "multi national"),
     ("join", "enter", "membership", "member of", "become part of", "become a part of", "become a member of", "become member of",
      "accede to", "sign up to", "sign on to", "entry into", "take part in", "participate in"),
@@ -51,16 +53,21 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
 _ENDINGS = ("ing", "ed", "es", "s")
 
 
+_CONTRACTIONS = ((re.compile(r"\bcan't\b"), "cannot"), (re.compile(r"\bwon't\b"), "will not"),
+                 (re.compile(r"n't\b"), " not"), (re.compile(r"'s\b"), ""))
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def tokens(text: str) -> list[str]:
     """`text` cut into lowercase words: letters and digits, everything else a break ("HA/DR": ha, dr)."""
     text = text.casefold().replace("’", "'")
-    text = re.sub(r"\bcan't\b", "cannot", text)
-    text = re.sub(r"\bwon't\b", "will not", text)
-    text = re.sub(r"n't\b", " not", text)
-    text = re.sub(r"'s\b", "", text)
-    return re.findall(r"[a-z0-9]+", text)
+    if "'" in text:
+        for pattern, replacement in _CONTRACTIONS:
+            text = pattern.sub(replacement, text)
+    return _WORD.findall(text)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Fold the endings users vary: joins/join, joined/join, creating/create, agencies/agency."""
     if len(word) > 4 and word.endswith("ies"):
@@ -118,22 +125,30 @@ class Lexicon:
 
     def fold(self, text: str, *, keep_filler: bool = False) -> tuple[str, ...]:
         """The words of `text` as matching sees them: synonyms read as one word, endings folded, filler dropped."""
-        raw = [self._single.get(w, w) for w in tokens(text)]
-        out: list[str] = []
+        every, content = self.folds(text)
+        return every if keep_filler else content
+
+    def folds(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """`fold(text)` with its filler words kept, and without them: one pass for both."""
+        raw = [self._single.get(w) or self._single.get(stem(w), w) for w in tokens(text)]
+        every: list[str] = []
+        content: list[str] = []
         i = 0
         while i < len(raw):
             for size in range(min(self._longest, len(raw) - i), 0, -1):
                 found = self._phrases.get(tuple(raw[i:i + size]))
                 if found is not None:
-                    out.append(found)
+                    every.append(found)
+                    content.append(found)
                     i += size
                     break
             else:
                 word = raw[i]
                 i += 1
-                if keep_filler or word not in FILLER:
-                    out.append(stem(word))
-        return tuple(out)
+                every.append(stem(word))
+                if word not in FILLER:
+                    content.append(every[-1])
+        return tuple(every), tuple(content)
 
 
 GENERAL = Lexicon()

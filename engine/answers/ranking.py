@@ -15,20 +15,29 @@ from __future__ import annotations
 import difflib
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import BaseModel
 
 from ..pathway.compiled import Pathway
-from .lexicon import GENERAL, Lexicon
+from .lexicon import FILLER, GENERAL, Lexicon, tokens
 
 ACTOR_WEIGHT = 0.5
 """An actor's words name a target less than its title does: Mexico acts in half the paper's steps."""
 FUZZY_QUALITY = 0.8
 """A word matched by spelling counts this much of a word matched exactly."""
+EXTRA_ACTOR = 0.7
+"""A target acting through someone the question, naming who acts, does not name scores this much per actor."""
+SUBJECT = 1.4
 _FUZZY_CUTOFF = 0.8
+_RESPELL_CUTOFF = 0.85
+"""A word as written is read as another only when nearer than a folded one: "formal" is not "form"."""
 _FUZZY_MIN_LENGTH = 5
+KEPT = 50
+_SCORED = 2000
+"""Candidates kept in a ranking, best first: enough for every runner-up and explanation, few enough to be quick."""
 
 
 class Candidate(BaseModel, frozen=True):
@@ -52,9 +61,11 @@ class Ranking(BaseModel, frozen=True):
     unknown: tuple[str, ...]
     """Words no target has, not even by spelling: tolerated, and said so."""
     candidates: tuple[Candidate, ...]
-    """Every target that matched a word, best first (ties in the rule set's order)."""
+    """The targets that matched a word, best first (ties in the rule set's order), at most `KEPT` of them."""
     exact: bool = False
     """The question was an id, a title or an alias as written: the first candidate wins outright."""
+    spelled: dict[str, str] = {}
+    """Words of the question read as the rule set's words they misspell ("disater": "disaster")."""
 
 
 @dataclass(frozen=True)
@@ -72,15 +83,23 @@ class Index:
     inverted: dict[str, frozenset[str]]
     idf: dict[str, float]
     by_length: dict[int, tuple[str, ...]]
+    known: frozenset[str]
+    """Every word of the rule set as written (titles, aliases, actors, vocabulary), before folding."""
+    known_by_length: dict[int, tuple[str, ...]]
+    actors: dict[str, tuple[frozenset[str], ...]]
+    """Who acts in each target, each actor as its folded words (from its actors, else the parties its title names)."""
+    parties: frozenset[str]
+    """Every word that names an actor somewhere in the rule set."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
 
-    def spelled(self, word: str) -> str | None:
-        """The rule set's word `word` is a misspelling of, if any."""
-        if len(word) < _FUZZY_MIN_LENGTH:
+    def spelled(self, word: str, *, written: bool = False) -> str | None:
+        """The rule set's word (folded; or as `written`) that `word` is a misspelling of, if any."""
+        if len(word) < _FUZZY_MIN_LENGTH or any(c.isdigit() for c in word):
             return None
-        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self.by_length.get(n, ())]
-        close = difflib.get_close_matches(word, pool, n=1, cutoff=_FUZZY_CUTOFF)
+        lengths = self.known_by_length if written else self.by_length
+        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in lengths.get(n, ())]
+        close = difflib.get_close_matches(word, pool, n=1, cutoff=_RESPELL_CUTOFF if written else _FUZZY_CUTOFF)
         return close[0] if close else None
 
 
@@ -102,15 +121,16 @@ def index_of(pathway: Pathway) -> Index:
     content: dict[str, list[str]] = defaultdict(list)
     words: dict[str, dict[str, float]] = {}
     phrases: dict[str, tuple[frozenset[str], ...]] = {}
-    for id_, (named, actors) in _texts(pathway).items():
+    texts = _texts(pathway)
+    for id_, (named, actors) in texts.items():
         own: dict[str, float] = {}
         sets = []
         for text in named:
-            for key, table in ((" ".join(lexicon.fold(text, keep_filler=True)), exact),
-                               (" ".join(lexicon.fold(text)), content)):
+            every, said = lexicon.folds(text)
+            for key, table in ((" ".join(every), exact), (" ".join(said), content)):
                 if key and id_ not in table[key]:
                     table[key].append(id_)
-            folded = frozenset(lexicon.fold(text))
+            folded = frozenset(said)
             if folded:
                 sets.append(folded)
             own.update(dict.fromkeys(folded, 1.0))
@@ -124,24 +144,56 @@ def index_of(pathway: Pathway) -> Index:
             inverted[word].add(id_)
     total = len(words)
     idf = {w: math.log(1 + total / len(ids)) for w, ids in inverted.items()}
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for word in sorted(inverted):
-        by_length[len(word)].append(word)
+    known = {w for named, actors in texts.values() for text in (*named, *actors) for w in tokens(text)}
+    known |= {w for group in lexicon.groups for phrase in group for w in tokens(phrase)}
+    known |= {w for text in _chart_texts(pathway) for w in tokens(text)}
+    acting = {id_: tuple(_actor_words(lexicon, a) for a in actors) for id_, (_, actors) in texts.items()}
+    parties = frozenset(w for each in acting.values() for actor in each for w in actor)
+    for id_, (named, _) in texts.items():  # a target naming no actor: the parties its title names act
+        if not acting[id_] and len(named) > 2:
+            acting[id_] = tuple(frozenset({w}) for w in dict.fromkeys(lexicon.fold(named[2])) if w in parties)
     return Index(lexicon, {k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in content.items()},
                  words, phrases, {w: frozenset(ids) for w, ids in inverted.items()}, idf,
-                 {n: tuple(ws) for n, ws in by_length.items()},
+                 _by_length(inverted), frozenset(known), _by_length(known - FILLER), acting, parties,
                  distinctive=min(math.log(1 + 4), math.log(1 + total)))
+
+
+def _actor_words(lexicon: Lexicon, actor: str) -> frozenset[str]:
+    """An actor's words, whole and one by one: "Mexico (SEDENA)" is SEDENA, and Mexico too."""
+    return frozenset(lexicon.fold(actor)) | {w for token in tokens(actor) for w in lexicon.fold(token)}
+
+
+def _chart_texts(pathway: Pathway) -> tuple[str, ...]:
+    """The words of the rule set's chart, if it has one: known words, never respelt as a target's."""
+    spectrum = pathway.spectrum
+    if spectrum is None:
+        return ()
+    return (*(t for r in spectrum.relationships.values() for t in (r.id, r.title, *r.aliases)),
+            *(t for level in spectrum.levels for t in (level.id, level.name)))
+
+
+def _by_length(words: Iterable[str]) -> dict[int, tuple[str, ...]]:
+    """Words by their length, for spelling: never a number ("stepp" is not "5000")."""
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for word in sorted(words):
+        if not any(c.isdigit() for c in word):
+            by_length[len(word)].append(word)
+    return {n: tuple(ws) for n, ws in by_length.items()}
 
 
 def rank(pathway: Pathway, question: str) -> Ranking:
     """Every target `question` may mean, scored, best first; an id, title or alias as written wins outright."""
     index = index_of(pathway)
-    asked = index.lexicon.fold(question)
+    said = tokens(question)
+    spelled = {w: near for w in dict.fromkeys(said) if w not in index.known
+               and (near := index.spelled(w, written=True)) is not None}
+    plain = index.lexicon.fold(question)
+    asked = index.lexicon.fold(" ".join(spelled.get(w, w) for w in said)) if spelled else plain
     meant: dict[str, tuple[str, float]] = {}  # question word -> (rule set's word, quality)
     unknown: list[str] = []
     for word in dict.fromkeys(asked):
         if word in index.inverted:
-            meant[word] = (word, 1.0)
+            meant[word] = (word, 1.0 if word in plain else FUZZY_QUALITY)
         elif (near := index.spelled(word)) is not None:
             meant[word] = (near, FUZZY_QUALITY)
         else:
@@ -152,27 +204,49 @@ def rank(pathway: Pathway, question: str) -> Ranking:
                        (index.content, " ".join(asked)), (index.content, corrected)):
         hits = table.get(key, ()) if key else ()
         if hits:
-            return Ranking(question=question, words=asked, unknown=(), exact=True, candidates=tuple(
+            return Ranking(question=question, words=asked, unknown=(), exact=True, spelled=spelled, candidates=tuple(
                 Candidate(id=h, title=pathway.title_of(h), score=1.0, coverage=1.0,
                           matched={w: meant[w][0] if w in meant else w for w in asked})
                 for h in sorted(hits, key=pathway.order_key)))
     known = sum(index.idf[w] * q for w, q in meant.values()) or 1.0
-    hit = {t for w, _ in meant.values() for t in index.inverted[w]}
-    scored = [_score(index, pathway, t, meant, known) for t in hit]
-    scored.sort(key=lambda c: (-c.score, pathway.order_key(c.id)))
-    return Ranking(question=question, words=asked, unknown=tuple(unknown), candidates=tuple(scored))
+    parties = tuple(dict.fromkeys(w for w, _ in meant.values() if w in index.parties))
+    scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
+                    key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]
+    return Ranking(question=question, words=asked, unknown=tuple(unknown), spelled=spelled, candidates=tuple(
+        Candidate(id=t, title=pathway.title_of(t), score=score, coverage=round(min(1.0, weight / known), 4),
+                  matched=matched) for score, weight, matched, t in scored))
 
 
-def _score(index: Index, pathway: Pathway, target: str, meant: dict[str, tuple[str, float]],
-           known: float) -> Candidate:
+def _hits(index: Index, pathway: Pathway, meant: dict[str, tuple[str, float]]) -> set[str]:
+    """The targets worth scoring: those a distinctive word names (only they can be the answer), or, when the
+    question has none, those any word names, at most `_SCORED` of them in the rule set's order."""
+    said = {word for word, _ in meant.values()}
+    named = {t for w in said if index.idf[w] >= index.distinctive for t in index.inverted[w]}
+    if named:
+        return named
+    common = {t for w in said for t in index.inverted[w]}
+    return common if len(common) <= _SCORED else set(sorted(common, key=pathway.order_key)[:_SCORED])
+
+
+def _score(index: Index, target: str, meant: dict[str, tuple[str, float]],
+           parties: tuple[str, ...]) -> tuple[float, float, dict[str, str]]:
+    """A target's score, the weight of the words it matched, and those words (question word to its own).
+
+    When the question names who acts (`parties`, in the order said), a target acting through others scores
+    less, and one whose first actor is the first party named scores more: "can the US and Mexico set up an
+    information-sharing mechanism" is theirs, not Canada's joining it."""
     own = index.words[target]
     matched = {asked: word for asked, (word, _) in meant.items() if word in own}
     weight = sum(index.idf[word] * meant[asked][1] * own[word] for asked, word in matched.items())
     said = set(matched.values())
     fit = max((sum(index.idf[w] for w in p & said) / sum(index.idf[w] for w in p) for p in index.phrases[target]),
               default=0.0)
-    return Candidate(id=target, title=pathway.title_of(target), score=round(weight * (0.3 + 0.7 * fit), 4),
-                     coverage=round(min(1.0, weight / known), 4), matched=matched)
+    score = weight * (0.3 + 0.7 * fit)
+    actors = index.actors[target]
+    if parties and actors:
+        score *= EXTRA_ACTOR ** sum(1 for actor in actors if actor.isdisjoint(parties))
+        score *= SUBJECT if parties[0] in actors[0] else 1.0
+    return round(score, 4), weight, matched
 
 
 def names_distinctively(index: Index, candidate: Candidate) -> bool:

@@ -12,12 +12,14 @@ the error names the nearest targets.  Questions about a relationship on Chart
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 from ..errors import AmbiguousTargetError, UnknownIdError
 from ..pathway.compiled import Pathway
+from .lexicon import tokens
 from .ranking import Candidate, Ranking, index_of, names_distinctively, rank
 
 MAX_WORDS = 60
@@ -34,7 +36,11 @@ CLOSE_COVERAGE = 0.2
 _CHART_WORDS = frozenset("""
     stand stands standing level levels spectrum chart relationship relationships relation relations higher high
     far where position placed place rank ranked cooperation lower low next up move rise rung
-""".split())
+""".split()) | frozenset(_STRONG := frozenset("""
+    relationship relationships relation relations spectrum chart status level levels rung bar
+""".split()))
+"""Words about a place on the chart.  The strong ones say a question naming a relationship is about its
+place, whatever else it says ("how mature is the Canada/Mexico defense relationship")."""
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -92,13 +98,19 @@ def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
     index = index_of(pathway)
     # An answer matches enough of what is known, a distinctive word, and no fewer words than name nothing.
     fit = [c for c in ranking.candidates if c.coverage >= ENOUGH and names_distinctively(index, c)
-           and len(c.matched) >= len(ranking.unknown)]
+           and _outnumbers(len(c.matched), len(ranking.unknown))]
     if not fit:
         return ()
     best = fit[0]
     # A close runner-up scores near the best and matches nearly as much of the question.
     return tuple(c for c in fit if c.score >= RUNNER_UP * best.score
                  and c.coverage >= best.coverage - CLOSE_COVERAGE)[:MAX_LISTED]
+
+
+def _outnumbers(matched: int, unknown: int) -> bool:
+    """Whether the words a candidate matched are enough against those that name nothing: at least as many
+    (half as many answered more questions, but more of them about a target the reader did not mean)."""
+    return matched >= unknown
 
 
 def decide(pathway: Pathway, ranking: Ranking) -> str:
@@ -159,6 +171,7 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
         return None
     fold = index_of(pathway).lexicon.fold
     asked = set(fold(text))
+    ranged = {w for pair in _RANGE.findall(text.casefold()) for w in fold(" ".join(pair))}
     best: tuple[int, str, frozenset[str]] | None = None
     for rel in spectrum.relationships.values():
         for phrase_text in (rel.id.replace("_", " "), rel.title, *rel.aliases):
@@ -169,13 +182,14 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
         return None
     rest = asked - best[2]
     level: str | None = None
+    levels = rest - ranged  # "the conflict-to-alliance spectrum" names the scale, not a level on it
     level_words: frozenset[str] = frozenset()
     for candidate in spectrum.levels:
         for level_text in (candidate.id.replace("_", " "), candidate.name):
             phrase = frozenset(fold(level_text)) - _chart_words()
-            if phrase and phrase <= rest and len(phrase) > len(level_words):
+            if phrase and phrase <= levels and len(phrase) > len(level_words):
                 level, level_words = candidate.id, phrase
-    if level is None and not rest <= _chart_words():
+    if level is None and not rest <= _chart_words() and not _about_the_chart(text, rest):
         return None
     if level is not None and not rest & _chart_words():
         # "US/Mexico military school exchanges" names a level, and a condition whole: the condition.
@@ -184,6 +198,23 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
         if len(chosen) == 1 and chosen[0].coverage >= 1.0 and not ranking.unknown:
             return None
     return best[1], level
+
+
+_RANGE = re.compile(r"\b(?:from\s+)?([a-z]+)(?:\s+|-)to(?:\s+|-)([a-z]+)\b(?=[\s-]+(?:spectrum|scale|chart))|"
+                    r"\bfrom\s+([a-z]+)\s+to\s+([a-z]+)")
+"""A range of the chart said in words ("conflict-to-alliance spectrum", "from conflict to integration")."""
+
+
+def _about_the_chart(text: str, rest: set[str]) -> bool:
+    """Whether the question says a strong chart word, or misspells one ("relatonship")."""
+    if rest & _chart_words() & _STRONG_FOLDED():
+        return True
+    return any(difflib.get_close_matches(w, _STRONG, n=1, cutoff=0.85) for w in tokens(text) if len(w) >= 6)
+
+
+@lru_cache(maxsize=1)
+def _STRONG_FOLDED() -> frozenset[str]:
+    return frozenset(w for word in _STRONG for w in words(word)) | _STRONG
 
 
 @lru_cache(maxsize=1)

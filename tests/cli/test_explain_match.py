@@ -26,15 +26,22 @@ def test_json_gains_the_reading_with_every_candidate_and_score():
 
 
 def test_an_ambiguous_question_still_shows_how_it_was_read_before_the_error_line():
-    result = perimeter("why", "when can Mexico send police to the training center", "--explain-match")
+    result = perimeter("why", "when will the training center open", "--explain-match")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == 'How "when can Mexico send police to the training center" was read:'
+    assert lines[0] == 'How "when will the training center open" was read:'
     assert [line.split()[0] for line in lines[1:3]] == ["B3", "B5"], "the runners-up, best first"
-    assert "words that name nothing: send" in result.stdout
+    assert "words that name nothing: open" in result.stdout
     assert "could mean B3" in result.stderr
 
 
 def test_several_targets_each_show_their_reading():
     document = json.loads(invoke("why", "A1", "A7", "--explain-match", "--json").stdout)
     assert [(d["target"], d["match"]["exact"]) for d in document] == [("A1", True), ("A7", True)]
+
+
+def test_a_misspelt_word_is_shown_as_the_word_it_was_read_as():
+    result = perimeter("why", "why can't the Mexican navy make a disater relief command", "--explain-match")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("A2:"), "the navy is SEMAR, and 'disater relief' is disaster relief"
+    assert "read as: disater -> disaster" in result.stdout
