@@ -184,11 +184,9 @@ def _by_length(words: Iterable[str]) -> dict[int, tuple[str, ...]]:
 def rank(pathway: Pathway, question: str) -> Ranking:
     """Every target `question` may mean, scored, best first; an id, title or alias as written wins outright."""
     index = index_of(pathway)
-    said = tokens(question)
-    spelled = {w: near for w in dict.fromkeys(said) if w not in index.known
-               and (near := index.spelled(w, written=True)) is not None}
+    read, spelled = respelt(index, question)
     plain = index.lexicon.fold(question)
-    asked = index.lexicon.fold(" ".join(spelled.get(w, w) for w in said)) if spelled else plain
+    asked = index.lexicon.fold(read) if spelled else plain
     meant: dict[str, tuple[str, float]] = {}  # question word -> (rule set's word, quality)
     unknown: list[str] = []
     for word in dict.fromkeys(asked):
@@ -215,6 +213,25 @@ def rank(pathway: Pathway, question: str) -> Ranking:
     return Ranking(question=question, words=asked, unknown=tuple(unknown), spelled=spelled, candidates=tuple(
         Candidate(id=t, title=pathway.title_of(t), score=score, coverage=round(min(1.0, weight / known), 4),
                   matched=matched) for score, weight, matched, t in scored))
+
+
+def respelt(index: Index, question: str) -> tuple[str, dict[str, str]]:
+    """The question's words with each misspelling of a rule set's word as written replaced by it, and those."""
+    said = tokens(question)
+    spelled = {w: near for w in dict.fromkeys(said) if w not in index.known
+               and (near := index.spelled(w, written=True)) is not None}
+    return " ".join(spelled.get(w, w) for w in said), spelled
+
+
+def inside_a_phrase(index: Index, said: tuple[str, ...], words: frozenset[str]) -> bool:
+    """Whether `words` are said within a longer title or alias said whole ("North American security
+    perimeter" holds "North American")."""
+    for size in range(len(said), len(words), -1):
+        for start in range(len(said) - size + 1):
+            window = said[start:start + size]
+            if words <= set(window) and " ".join(window) in index.content:
+                return True
+    return False
 
 
 def _hits(index: Index, pathway: Pathway, meant: dict[str, tuple[str, float]]) -> set[str]:

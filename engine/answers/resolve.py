@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..errors import AmbiguousTargetError, UnknownIdError
 from ..pathway.compiled import Pathway
 from .lexicon import tokens
-from .ranking import Candidate, Ranking, index_of, names_distinctively, rank
+from .ranking import Candidate, Ranking, index_of, inside_a_phrase, names_distinctively, rank, respelt
 
 MAX_WORDS = 60
 """A question longer than this is a paste, not a question: refused before any scoring."""
@@ -37,7 +37,7 @@ _CHART_WORDS = frozenset("""
     stand stands standing level levels spectrum chart relationship relationships relation relations higher high
     far where position placed place rank ranked cooperation lower low next up move rise rung
 """.split()) | frozenset(_STRONG := frozenset("""
-    relationship relationships relation relations spectrum chart status level levels rung bar
+    relationship relationships relation relations ties spectrum chart level levels rung bar
 """.split()))
 """Words about a place on the chart.  The strong ones say a question naming a relationship is about its
 place, whatever else it says ("how mature is the Canada/Mexico defense relationship")."""
@@ -169,8 +169,10 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
     text = check_question(question)
     if pathway.canonical(text.rstrip("?").strip()) is not None:
         return None
-    fold = index_of(pathway).lexicon.fold
-    asked = set(fold(text))
+    index = index_of(pathway)
+    fold = index.lexicon.fold
+    said = fold(respelt(index, text)[0])
+    asked = set(said)
     ranged = {w for pair in _RANGE.findall(text.casefold()) for w in fold(" ".join(pair))}
     best: tuple[int, str, frozenset[str]] | None = None
     for rel in spectrum.relationships.values():
@@ -178,9 +180,10 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
             phrase = frozenset(fold(phrase_text))
             if phrase and phrase <= asked and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), rel.id, phrase)
-    if best is None:
+    if best is None or inside_a_phrase(index, said, best[2]):  # "North American Security Perimeter": the goal
         return None
     rest = asked - best[2]
+    strong = _about_the_chart(text, rest)
     level: str | None = None
     levels = rest - ranged  # "the conflict-to-alliance spectrum" names the scale, not a level on it
     level_words: frozenset[str] = frozenset()
@@ -189,18 +192,38 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
             phrase = frozenset(fold(level_text)) - _chart_words()
             if phrase and phrase <= levels and len(phrase) > len(level_words):
                 level, level_words = candidate.id, phrase
-    if level is None and not rest <= _chart_words() and not _about_the_chart(text, rest):
+    if level is None and strong and _AT.search(text.casefold()):
+        level = _level_by_its_own_word(pathway, levels)  # "stuck at the commission level"
+        level_words = frozenset()
+    if level is None and not rest <= _chart_words() and not strong:
         return None
-    if level is not None and not rest & _chart_words():
-        # "US/Mexico military school exchanges" names a level, and a condition whole: the condition.
-        ranking = rank(pathway, text)
-        chosen = contenders(pathway, ranking)
-        if len(chosen) == 1 and chosen[0].coverage >= 1.0 and not ranking.unknown:
+    if not strong and not rest & _chart_words():
+        # Nothing says chart, and one target claims the words, the level's among them, and acts only through
+        # parties said: "US/Mexico military school exchanges" is the condition.
+        chosen = contenders(pathway, rank(pathway, text))
+        if len(chosen) == 1 and level_words <= set(chosen[0].matched.values()) and all(
+                not actor.isdisjoint(asked) for actor in index.actors[chosen[0].id]):
             return None
     return best[1], level
 
 
-_RANGE = re.compile(r"\b(?:from\s+)?([a-z]+)(?:\s+|-)to(?:\s+|-)([a-z]+)\b(?=[\s-]+(?:spectrum|scale|chart))|"
+_AT = re.compile(r"\b(?:at|level|rung|stage|reach|reached|reaches|beyond|past)\b")
+"""Words that put a relationship at a place on the chart, for a level named by one word of its own."""
+
+
+def _level_by_its_own_word(pathway: Pathway, said: set[str]) -> str | None:
+    """The one level that a word said names, a word in no other level's name ("commission", "treaties")."""
+    assert pathway.spectrum is not None
+    fold = index_of(pathway).lexicon.fold
+    owners: dict[str, set[str]] = {}
+    for level in pathway.spectrum.levels:
+        for word in set(fold(level.name)) - _chart_words():
+            owners.setdefault(word, set()).add(level.id)
+    named = {next(iter(ids)) for word, ids in owners.items() if len(ids) == 1 and word in said}
+    return named.pop() if len(named) == 1 else None
+
+
+_RANGE = re.compile(r"\b(?:from\s+)?([a-z]+)(?:\s+|-)to(?:\s+|-)([a-z]+)\b(?=[\s-]+(?:spectrum|scale|chart|arrow|axis|line|ladder))|"
                     r"\bfrom\s+([a-z]+)\s+to\s+([a-z]+)")
 """A range of the chart said in words ("conflict-to-alliance spectrum", "from conflict to integration")."""
 
