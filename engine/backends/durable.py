@@ -1,16 +1,36 @@
 """The durable-rules adapter: the one module that imports durable-rules.
 
 The pathway is loaded as data over a handful of generic rules, never one rule
-per step (durable's C core loops forever past 512 sibling rules):
+per step (durable's C core loops forever past 512 sibling rules), and its
+precondition edges are kept out of durable's fact store: every stored fact
+costs durable about 7.5 KB and its indices have a fixed 512 buckets, so one
+fact per edge (30,490 at 10,000 generated steps) cost 270 MB and grew
+super-linearly.  Durable holds only what is true: `holds` for each fact and
+each derived step that holds, `attr`/`allows`/`constrained` for constraints,
+and `derived`/`unmet` for derived steps (goals).  Beside it, a plain
+dependents index (each need's requirements, `Mirror.dependents`) says which
+requirements a verdict concerns.  Durable is asked about a need with a
+`check` event, which the rules answer and consume, so nothing accumulates:
 
-    requires(step, need) and no holds(need)      -> need is unmet for step
-    requires(step, need) and holds(need)         -> need is met again
-    derived(step) and no unmet(step, _)          -> holds(step)    (the goal)
-    derived(step) and holds(step) and unmet(step, _) -> withdraw holds(step)
+    check(need) and no holds(need)               -> need is unmet
+    check(need) and holds(need)                  -> need is met
+    derived(step) and no unmet(step)             -> holds(step), then check(step)
+    derived(step) and holds(step) and unmet(step) -> withdraw holds(step), then check(step)
     attr(step, name, value), constrained(step, name),
         and no allows(step, name, value)         -> breach
     attr(step, name, value) and allows(...)      -> no breach
     constrained(step, name) and no attr(step, name, _) -> no breach
+
+A need is checked when the pathway is loaded and whenever its `holds` comes
+or goes: a fact asserted or retracted here, a derived step derived or
+withdrawn by the rules (forward chaining: a goal that comes to hold is checked
+in turn, and its verdict reaches the steps and goals that need it).  The
+verdict on a need is applied to each requirement that names it: a group of
+several needs is unmet while fewer than `at_least` of them hold.  A derived
+step carries one `unmet` fact while any of its requirements is unmet (one per
+requirement made durable re-fire the derive rule when one of several went).
+At most one check per need is in flight; one left unanswered after a call is
+reported as an error.
 
 Attribute values enter as their key (`ConstraintRule.key`: folded text, a
 number's shortest form, an ISO date), so one join compares them.  A
@@ -26,14 +46,16 @@ the rules, their actions and the mirror are plain Python, in
 `perimeter.backends.durable_session`.
 The quirks in `../shared/notes/durable-rules.md` are handled here:
 
-- every call asserts or retracts one fact (negation is unreliable in batches);
+- every call asserts or retracts one fact or posts one event (negation is
+  unreliable in batches);
 - each engine is a session of a shared ruleset, ruleset names never reused,
   sessions deleted on close, a new ruleset when one is full (1024 sessions);
 - fact ids are assigned here and checked against durable's 32-bit FNV-1a
   identity hash, which compares no strings;
 - the host's polling threads are never started, so actions run on the
   caller's thread under one lock;
-- derivations are idempotent, because negation may fire twice;
+- derivations are idempotent, because negation may fire twice, and a
+  negation is blocked by one fact at most;
 - every durable exception becomes an `EvaluationError`.
 """
 
@@ -46,14 +68,15 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..backends.durable_session import Action, FactKey, Frames, ruleset_definition
+from ..backends.durable_session import Action, FactKey, Frames, check_event, ruleset_definition
 from ..backends.durable_session import Mirror as _Mirror
 from ..backends.durable_session import (
     fnv1a_32 as fnv1a_32,  # re-exported: tests check it here
 )
 from ..backends.protocol import Evaluation, Journal
 from ..errors import EvaluationError
-from ..pathway.compiled import DEFAULT_READING, Pathway, Reading
+from ..files.read import gc_paused
+from ..pathway.compiled import DEFAULT_READING, Pathway, Reading, Requirement
 from ..pathway.values import fold
 from ..pathway.model import Fact
 
@@ -187,14 +210,15 @@ class _Pool:
         return name, str(next(self.sids))
 
     def call(self, name: str, verb: str, message: dict[str, Any]) -> None:
-        """Assert or retract one fact and run the actions it sets off.
+        """Assert or retract one fact, or post one event, and run the actions it sets off.
 
         What durable's host does, without its per-call wrappers: one reusable
         JSON encoder, and the ruleset called directly.
         """
         ruleset = self.host._ruleset_directory[name]
         engine_c = _durable.durable_rules_engine
-        function = engine_c.assert_fact if verb == "assert" else engine_c.retract_fact
+        function = {"assert": engine_c.assert_fact, "retract": engine_c.retract_fact,
+                    "post": engine_c.assert_event}[verb]
         state = ruleset._handle_result(function(ruleset._handle, _ENCODE(message)), message)
         failures: list[BaseException | None] = []
         ruleset.do_actions(state, lambda error, _state: failures.append(error))
@@ -210,7 +234,7 @@ class _Pool:
 _POOL = _Pool()
 
 # Retracting rule-shaped facts first means no rule can fire while the rest go.
-_TEARDOWN_ORDER = {"requires": 0, "derived": 0, "constrained": 0, "unmet": 1}
+_TEARDOWN_ORDER = {"derived": 0, "constrained": 0, "unmet": 1}
 
 
 def _release(ruleset: str, sid: str) -> None:
@@ -245,9 +269,10 @@ class DurableEvaluator:
         self.facts: dict[str, Fact] = {}
         self._open()
         try:
-            for fact in facts:
-                self.assert_fact(fact)
-            self._load_rules()
+            with gc_paused():  # no cycles are made; the collector would rescan the pathway's objects
+                for fact in facts:
+                    self.assert_fact(fact)
+                self._load_rules()
         except BaseException:
             self.close()
             raise
@@ -261,24 +286,42 @@ class DurableEvaluator:
         self._finalizer.atexit = False  # the process is going: no need to empty sessions
 
     def _load_rules(self) -> None:
-        """Rules after facts: fewer negations fire, then retract, on the way in."""
+        """The pathway after the facts: the dependents index, then one question to durable per need.
+
+        Constraints first (their allowed values before the constraint, so no
+        breach fires and is withdrawn on the way in), then a `check` event
+        for every need any requirement names, then the derived steps, whose
+        rule sees every verdict already in.
+        """
+        dependents: dict[str, list[Requirement]] = {}
         for requirement in self.pathway.requirements(self.reading):
-            derived = self.pathway.steps[requirement.step].derived
-            group, k, n = requirement.id, requirement.at_least, len(requirement.needs)
-            for need in requirement.needs:  # one fact per member: durable joins each with holds(need)
-                self._send("assert", self._fact("requires", (requirement.step, group, need), step=requirement.step,
-                                                need=need, group=group, k=k, n=n, derived=int(derived)))
+            needs = requirement.needs
+            for need in needs if len(needs) == 1 else dict.fromkeys(needs):
+                named = dependents.get(need)
+                if named is None:
+                    dependents[need] = [requirement]
+                else:
+                    named.append(requirement)
+        self.mirror.dependents = dependents
+        self.mirror.derived_steps = frozenset(step for step, rule in self.pathway.steps.items() if rule.derived)
         for step in self.pathway.steps:
             for constraint in self.pathway.constraints(step, self.reading):
-                # Allowed values first, so no breach fires and is withdrawn on the way in.
                 for folded in dict.fromkeys(constraint.key(v) for v in constraint.allowed):  # "4" and "4.0": one
                     self._send("assert", self._fact("allows", (step, constraint.attribute, folded),
                                                     step=step, attr=constraint.attribute, value=folded))
                 self._send("assert", self._fact("constrained", (step, constraint.attribute),
                                                 step=step, attr=constraint.attribute))
+        for need in dependents:
+            self._check(need)
         for step, rule in self.pathway.steps.items():
             if rule.derived:
                 self._send("assert", self._fact("derived", (step,), step=step))
+
+    def _check(self, need: str) -> None:
+        """Ask durable whether `need` holds; its verdict reaches every requirement that names it."""
+        if need in self.mirror.dependents:
+            self.mirror.pending.add(need)
+            self._send("post", check_event(self.mirror, need))
 
     def _fact(self, kind: str, key: FactKey, **fields: Any) -> dict[str, Any]:
         return {"t": kind, **fields, "sid": self.sid, "id": self.mirror.fact_id((kind, *key))}
@@ -300,12 +343,14 @@ class DurableEvaluator:
         for message in self._fact_messages(fact):
             self._send("assert", message)
         self.facts[fact.id] = fact
+        self._check(fact.id)
 
     def retract_fact(self, fact: Fact) -> None:
         """Retract `fact` as it was asserted, attributes first."""
         stored = self.facts.pop(fact.id)
         for message in reversed(self._fact_messages(stored)):
             self._send("retract", message)
+        self._check(fact.id)
 
     def evaluation(self, steps: Iterable[str] | None = None) -> Evaluation:
         """Everything concluded, or (for speed) only what concerns `steps`; `holds` is always whole."""
@@ -339,9 +384,11 @@ class DurableEvaluator:
             try:
                 if verb == "assert":
                     self.mirror.live[message["id"]] = message
-                else:
+                elif verb == "retract":
                     self.mirror.live.pop(message["id"], None)
                 _POOL.call(self.ruleset, verb, message)
+                if self.mirror.pending:  # every check is answered before the call returns
+                    raise RuntimeError(f"durable left unanswered the check of {sorted(self.mirror.pending)}")
             except Exception as error:  # noqa: BLE001 - nothing of durable's may reach a caller
                 detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
                 raise EvaluationError(f"the rules engine failed to {verb} a fact: {detail}",

@@ -2,9 +2,11 @@
 
 The generic rules (as durable's JSON), the actions they fire, and the
 per-session `Mirror` those actions report into, with the fact ids it hands
-out.  `perimeter.backends.durable`, the one module that imports
-durable-rules, registers the rules and runs the actions; see its docstring
-for the rules in words and the quirks they work around.
+out and the dependents index (each need's requirements) that tells an
+action which steps durable's verdict on a need concerns.
+`perimeter.backends.durable`, the one module that imports durable-rules,
+registers the rules and runs the actions; see its docstring for the rules in
+words and the quirks they work around.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..backends.protocol import Before, Journal
+from ..pathway.compiled import Requirement
 
 FactKey = tuple[str, ...]
 """What a fact is about: its kind, then the ids and values that make it one."""
@@ -31,6 +34,9 @@ class Ruleset(Protocol):
 
     def retract_fact(self, fact: dict[str, Any]) -> object:
         """Withdraw a derived fact from the session."""
+
+    def assert_event(self, event: dict[str, Any]) -> object:
+        """Post an event: matched once, then consumed."""
 
 
 def fnv1a_32(text: str) -> int:
@@ -51,7 +57,12 @@ class Mirror:
         self.unmet: dict[str, set[str]] = defaultdict(set)
         """Each step's unmet preconditions, by requirement id."""
         self.missing: dict[tuple[str, str], set[str]] = defaultdict(set)
-        """Each (step, requirement) group's members that do not hold."""
+        """Each (step, requirement) group's members that do not hold (groups of several needs only)."""
+        self.dependents: dict[str, list[Requirement]] = {}
+        """The dependents index: for each need, the requirements in force that name it."""
+        self.derived_steps: frozenset[str] = frozenset()
+        self.pending: set[str] = set()
+        """Needs whose `check` event durable has not yet consumed (one in flight per need)."""
         self.derived_holds: set[str] = set()
         self.breaches: set[tuple[str, str, str]] = set()
         self.ids: dict[FactKey, str] = {}
@@ -102,9 +113,15 @@ def _base36(number: int) -> str:
 # Actions receive the matched facts by alias (`frames`), the session's mirror,
 # and the ruleset, through which derived facts are asserted and retracted.
 
-def _unmet_fact(mirror: Mirror, step: str, group: str) -> dict[str, Any]:
-    return {"t": "unmet", "step": step, "need": group, "sid": mirror.sid,
-            "id": mirror.fact_id(("unmet", step, group))}
+def _unmet_fact(mirror: Mirror, step: str) -> dict[str, Any]:
+    """A derived step's one blocker while any of its requirements is unmet.
+
+    One fact per step, not one per unmet requirement: with several facts
+    blocking a negation, durable re-fires it when any one of them goes, and
+    the withdrawal rule does not always catch that (a goal needing three
+    steps, needed by another goal, held after the second of them came).
+    """
+    return {"t": "unmet", "step": step, "sid": mirror.sid, "id": mirror.fact_id(("unmet", step))}
 
 
 def _derived_holds_fact(mirror: Mirror, step: str) -> dict[str, Any]:
@@ -124,35 +141,62 @@ def _withdraw(ruleset: Ruleset, mirror: Mirror, fact: dict[str, Any]) -> None:
         ruleset.retract_fact(fact)
 
 
+def check_event(mirror: Mirror, need: str) -> dict[str, Any]:
+    """The event that asks durable whether `need` holds; its id is the need's own, reused once consumed."""
+    return {"t": "check", "need": need, "sid": mirror.sid, "id": mirror.fact_id(("check", need))}
+
+
+def recheck(mirror: Mirror, ruleset: Ruleset, need: str) -> None:
+    """Ask durable again about `need`, if any requirement names it and no question is already in flight.
+
+    An event still in flight is re-matched by durable's network as `holds`
+    facts come and go, so a second one would only be answered the same way.
+    """
+    if need in mirror.dependents and need not in mirror.pending:
+        mirror.pending.add(need)
+        ruleset.assert_event(check_event(mirror, need))
+
+
 def _on_unmet(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
-    r = frames["r"]
-    mirror.note(r["step"])
-    mirror.missing[(r["step"], r["group"])].add(r["need"])
-    _regroup(r, mirror, ruleset)
+    _apply(frames["c"]["need"], False, mirror, ruleset)
 
 
 def _on_met(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
-    r = frames["r"]
-    mirror.note(r["step"])
-    mirror.missing[(r["step"], r["group"])].discard(r["need"])
-    _regroup(r, mirror, ruleset)
+    _apply(frames["c"]["need"], True, mirror, ruleset)
 
 
-def _regroup(r: dict[str, Any], mirror: Mirror, ruleset: Ruleset) -> None:
-    """A requirement is unmet while fewer than `k` of its `n` members hold.
+def _apply(need: str, held: bool, mirror: Mirror, ruleset: Ruleset) -> None:
+    """Durable's verdict on `need`, applied to every requirement the dependents index lists for it.
 
-    Members count as holding until durable reports them unmet; the rules are
-    loaded after the facts, so every member has reported before a step is read.
+    A requirement is unmet while fewer than `at_least` of its needs hold;
+    members count as holding until durable reports them missing, and every
+    need is asked about when the pathway is loaded, so every member has
+    reported before a step is read.
     """
-    step, group = r["step"], r["group"]
-    if r["n"] - len(mirror.missing[(step, group)]) < r["k"]:
-        mirror.unmet[step].add(group)
-        if r["derived"]:
-            _derive(ruleset, mirror, _unmet_fact(mirror, step, group))
-    else:
-        mirror.unmet[step].discard(group)
-        if r["derived"]:
-            _withdraw(ruleset, mirror, _unmet_fact(mirror, step, group))
+    mirror.pending.discard(need)
+    unmet_of, derived_steps, journaled = mirror.unmet, mirror.derived_steps, mirror.journal is not None
+    for requirement in mirror.dependents.get(need, ()):
+        step, group = requirement.step, requirement.id
+        if journaled:
+            mirror.note(step)
+        if len(requirement.needs) == 1:
+            unmet = not held
+        else:
+            missing = mirror.missing[(step, group)]
+            if held:
+                missing.discard(need)
+            else:
+                missing.add(need)
+            unmet = len(requirement.needs) - len(missing) < requirement.at_least
+        if unmet:
+            unmet_of[step].add(group)
+        elif step in unmet_of:
+            unmet_of[step].discard(group)
+        if step in derived_steps:
+            if unmet_of.get(step):
+                _derive(ruleset, mirror, _unmet_fact(mirror, step))
+            else:
+                _withdraw(ruleset, mirror, _unmet_fact(mirror, step))
 
 
 def _on_derive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
@@ -160,6 +204,7 @@ def _on_derive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
     mirror.note(step)
     _derive(ruleset, mirror, _derived_holds_fact(mirror, step))
     mirror.derived_holds.add(step)
+    recheck(mirror, ruleset, step)
 
 
 def _on_underive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
@@ -167,6 +212,7 @@ def _on_underive(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
     mirror.note(step)
     _withdraw(ruleset, mirror, _derived_holds_fact(mirror, step))
     mirror.derived_holds.discard(step)
+    recheck(mirror, ruleset, step)
 
 
 def _on_breach(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
@@ -189,7 +235,7 @@ def _on_unset(frames: Frames, mirror: Mirror, ruleset: Ruleset) -> None:
 
 def ruleset_definition() -> dict[str, Any]:
     """The generic rules, as durable's JSON (built fresh: durable mutates it)."""
-    holds_need = {"$and": [{"t": "holds"}, {"subject": {"r": "need"}}]}
+    holds_need = {"$and": [{"t": "holds"}, {"subject": {"c": "need"}}]}
     unmet_of_d = {"$and": [{"t": "unmet"}, {"step": {"d": "step"}}]}
     holds_of_d = {"$and": [{"t": "holds"}, {"subject": {"d": "step"}}]}
     attr_of_k = {"$and": [{"t": "attr"}, {"step": {"k": "step"}}, {"name": {"k": "attr"}}]}
@@ -197,8 +243,8 @@ def ruleset_definition() -> dict[str, Any]:
     allows = {"$and": [{"t": "allows"}, {"step": {"a": "step"}}, {"attr": {"a": "name"}},
                        {"value": {"a": "value"}}]}
     return {
-        "unmet": {"all": [{"r": {"t": "requires"}}, {"x$not": holds_need}], "act": _on_unmet},
-        "met": {"all": [{"r": {"t": "requires"}}, {"h": holds_need}], "act": _on_met},
+        "unmet": {"all": [{"c": {"t": "check"}}, {"x$not": holds_need}], "act": _on_unmet},
+        "met": {"all": [{"c": {"t": "check"}}, {"h": holds_need}], "act": _on_met},
         "derive": {"all": [{"d": {"t": "derived"}}, {"x$not": unmet_of_d}], "act": _on_derive},
         "underive": {"all": [{"d": {"t": "derived"}}, {"h": holds_of_d}, {"u": unmet_of_d}],
                      "act": _on_underive},
