@@ -1,9 +1,12 @@
 """The state file: the facts a user has asserted, kept between calls.
 
-Human-readable YAML (its models and format: `document.py`), written by the one
-writer (`perimeter.files.write`): a temporary file in the same folder, flushed
-to disk, renamed over the old one, so a crash leaves the old file or the new
-one, never half of one.  The state keeps its mode, owner and group across
+Human-readable YAML (its models and format: `document.py`; its layout, a fact
+or history entry a line: `lines.py`), written by the one writer
+(`perimeter.files.write`): a temporary file in the same folder, flushed to
+disk, renamed over the old one, so a crash leaves the old file or the new one,
+never half of one.  A transaction keeps the lines it read, and its write
+copies those of the facts and entries left unchanged instead of encoding them
+again: a change costs what changed, plus copying the bytes.  The state keeps its mode, owner and group across
 writes; a new one follows the umask.
 
 Readers take no lock and create nothing: renames are atomic, so a reader
@@ -34,12 +37,13 @@ from .. import codes
 from ..errors import Diagnostic, LoadError, StoreError
 from ..files import read as reading
 from ..files.raw import decode_text, file_kind, size_in_words
-from ..files.read import Document, SourceMap, parse, read_file, validate
+from ..files.read import Document, SourceMap, gc_paused, parse, read_file, validate
 from ..files.write import create_new, replace_file, write_hint
 # A name imported `as` itself is re-exported: callers (the tests among them) name it from here.
 from .document import (
     FORMAT,
     HEADER as HEADER,
+    Known,
     MIGRATIONS,
     WRITER,
     Entry as Entry,
@@ -47,7 +51,9 @@ from .document import (
     StateDocument,
     StoredFact as StoredFact,
     migrate,
+    known_lines,
     now as now,
+    parsed,
     refuse_repeated_facts,
     serialised,
     whole_number,
@@ -88,6 +94,8 @@ class StateFile:
         self._writing: Path | None = None
         """The real file while a transaction holds its lock."""
         self._planned_backup: Path | None = None
+        self._known: Known = {}
+        """The lines of the facts and entries a transaction read, for its write."""
 
     @property
     def real_path(self) -> Path:
@@ -132,12 +140,13 @@ class StateFile:
             self._writing, self._planned_backup = real, None
             try:
                 box: list[StateDocument] = []
-                current = self._load(real)
+                current = self._load(real, writing=True)
                 yield current, box
                 if box:
                     self._commit(real, box[-1])
             finally:
                 self._writing = self._planned_backup = None
+                self._known = {}
 
     def backup(self) -> Path | None:
         """Keep a copy of the current file beside it (before a reset); the copy's path, or None.
@@ -167,9 +176,13 @@ class StateFile:
 
     # -- reading ------------------------------------------------------------------
 
-    def _load(self, path: Path) -> StateDocument | None:
-        """The state in the file at `path` (the state path, or the real file it names), or None if none."""
+    def _load(self, path: Path, writing: bool = False) -> StateDocument | None:
+        """The state in the file at `path` (the state path, or the real file it names), or None if none.
+
+        `writing`: for a transaction, which keeps the lines read for the write (`document.serialised`).
+        """
         self._read_bytes = self._read_info = None
+        self._known = {}
         name = str(self.path)
         try:
             kind = os.stat(path).st_mode
@@ -181,20 +194,32 @@ class StateFile:
             raise self._folder_error()
         try:
             raw, info = read_file(path, name=name)
-            document = parse(decode_text(raw, name), name)
-            version = FORMAT
-            if isinstance(document.data, dict):
-                version = self._format_of(document.data)
-                if version < FORMAT:
-                    document = Document(migrate(document.data), document.source)
-            state = validate(StateDocument, document)
-            refuse_repeated_facts(state, document.source)
+            text = decode_text(raw, name)
+            with gc_paused():
+                fast = parsed(text, name)
+                try:
+                    read = self._validated(fast.document) if fast is not None else None
+                except LoadError:
+                    read = None  # said again below by the YAML reader, with its line and column
+                state, version, document = read or self._validated(parse(text, name))
+                refuse_repeated_facts(state, document.source)
+                if writing and fast is not None and read is not None and version == FORMAT:
+                    self._known = known_lines(state, fast)
         except LoadError as error:
             first = error.diagnostics[0].render() if error.diagnostics else error.render()
             raise _unreadable(first) from None
         self._read_format, self._read_bytes, self._read_info = version, raw, info
         self.source = document.source
         return state
+
+    def _validated(self, document: Document) -> tuple[StateDocument, int, Document]:
+        """The state `document` holds, lifted to the current format; the format it had; its source."""
+        version = FORMAT
+        if isinstance(document.data, dict):
+            version = self._format_of(document.data)
+            if version < FORMAT:
+                document = Document(migrate(document.data), document.source)
+        return validate(StateDocument, document), version, document
 
     def _format_of(self, data: dict[str, Any]) -> int:
         """The file's format if it is a whole number perimeter reads; other types are left to the schema."""
@@ -226,7 +251,7 @@ class StateFile:
 
     def _commit(self, real: Path, state: StateDocument) -> None:
         """Write `state` over the real file, after the copies it must keep; all or nothing."""
-        data = serialised(state.model_copy(update={"format": FORMAT, "written_by": WRITER}))
+        data = serialised(state.model_copy(update={"format": FORMAT, "written_by": WRITER}), self._known)
         limit = reading.MAX_FILE_BYTES
         if len(data) > limit:
             raise self._error(codes.STATE_TOO_BIG,

@@ -239,12 +239,13 @@ def test_the_manifest_is_well_formed_and_names_every_file():
     assert files == used, f"files no case uses: {sorted(files - used)}"
 
 
-def test_the_files_the_bad_states_come_from_are_good(tmp_path):
+@pytest.mark.parametrize("base", sorted({c["derived_from"] for c in CASES if c.get("derived_from")}))
+def test_the_files_the_bad_states_come_from_are_good(tmp_path, base):
     """The corpus's base files load, so each case fails for its own defect."""
     rules = tmp_path / "rules.yaml"
     shutil.copyfile(CORPUS / MANIFEST["against"]["state"], rules)
     written = tmp_path / "state.yaml"
-    shutil.copyfile(CORPUS / "state-written.yaml", written)
+    shutil.copyfile(CORPUS / base, written)
     result = perimeter(["--rules", str(rules), "--state", str(written), "status"], cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert re.search(r"S1\s+done", result.stdout) and re.search(r"S2\s+eligible", result.stdout)

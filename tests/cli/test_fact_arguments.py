@@ -29,7 +29,7 @@ def test_values_are_stored_trimmed_and_judged_as_stored(tmp_path):
     status = perimeter("status", "--json", env=env)
     (a4,) = [s for s in json.loads(status.stdout)["steps"] if s["id"] == "A4"]
     assert a4["state"] == "done"
-    assert "location: Mexico\n" in (tmp_path / "state.yaml").read_text(encoding="utf-8")
+    assert '"location": "Mexico"' in (tmp_path / "state.yaml").read_text(encoding="utf-8")
 
 
 def test_reasserting_with_a_new_source_says_so(tmp_path):
@@ -38,4 +38,4 @@ def test_reasserting_with_a_new_source_says_so(tmp_path):
     again = perimeter("assert", "A1", "--source", "second", env=env)
     assert again.returncode == 0 and "A1 updated (source)" in again.stdout
     assert "no fact changed" not in again.stdout
-    assert "source: second" in (tmp_path / "state.yaml").read_text(encoding="utf-8")
+    assert '"source": "second"' in (tmp_path / "state.yaml").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from perimeter.files.sources import shipped_dir
 from builders import write_facts, write_rules
 from clitools import one_error_line, perimeter
 from clitools import main
-from perimeter.state.document import FORMAT
+from perimeter.state.document import FORMAT, HEADER, parsed
 
 runner = CliRunner()
 SHIPPED_FACTS = sorted(str(p) for p in shipped_dir("facts").glob("*.yaml"))  # installed, or in the checkout
@@ -217,16 +217,15 @@ def test_the_papers_state_is_refused_by_another_rule_set(tmp_path, state):
     assert snapshot(state.parent) == before
 
 
-@pytest.mark.parametrize(("replace", "named"), [
-    ("id: A1\n", "id: Z9\n"),        # an id the rules do not have
-    ("id: A1\n", "id: a1\n"),        # not written as the rules write it
-    ("id: A1\n", "id: goal\n"),      # derived, so never a fact
+@pytest.mark.parametrize("id_", [
+    "Z9",        # an id the rules do not have
+    "a1",        # not written as the rules write it
+    "goal",      # derived, so never a fact
 ])
-def test_a_state_naming_an_id_the_rules_do_not_have_is_refused(state, capsys, replace, named):
+def test_a_state_naming_an_id_the_rules_do_not_have_is_refused(state, capsys, id_):
     ok("assert", "A1")
-    state.write_text(state.read_text().replace(replace, named, 1))
+    state.write_text(state.read_text().replace('{"id": "A1"', f'{{"id": "{id_}"', 1))
     before = snapshot(state.parent)
-    id_ = named.split()[1]
     for result in (perimeter("assert", "A2"), main(capsys, "status")):
         line = one_error_line(result)
         assert f"the state names {id_}, which the rule set does not have" in line
@@ -358,6 +357,25 @@ history:
 """
 
 
+def test_a_format_3_state_in_block_style_is_migrated_with_a_backup_and_rewritten_a_fact_a_line(state, capsys):
+    """Format 4 holds what format 3 held, a fact or an entry a line; the format 3 file is kept as it was."""
+    state.parent.mkdir(parents=True)
+    assert main(capsys, "assert", "A1", "--source", "a memo").returncode == 0
+    written = yaml.safe_load(state.read_text())
+    old = HEADER + yaml.safe_dump({**written, "format": 3}, sort_keys=False)  # as perimeter wrote format 3
+    state.write_text(old)
+    assert main(capsys, "status").returncode == 0 and state.read_text() == old, "reading never rewrites"
+    assert main(capsys, "assert", "A2").returncode == 0
+    assert state.with_name("state.yaml.format3.bak").read_text() == old
+    text = state.read_text()
+    assert parsed(text, str(state)) is not None, "written in format 4's layout"
+    migrated = yaml.safe_load(text)
+    assert migrated["format"] == FORMAT == 4
+    assert migrated["facts"][:-1] == written["facts"] and migrated["history"][:-1] == written["history"]
+    facts = [line for line in text.splitlines() if line.startswith('- {"id": ')]
+    assert [yaml.safe_load(line)[0]["id"] for line in facts] == [f["id"] for f in migrated["facts"]]
+
+
 def test_a_format_2_state_is_migrated_with_a_backup_and_its_forced_steps_keep_their_state(state, capsys):
     """Format 2 did not record what a forced step was started without: such a step stays as it was shown."""
     state.parent.mkdir(parents=True)
@@ -371,7 +389,7 @@ def test_a_format_2_state_is_migrated_with_a_backup_and_its_forced_steps_keep_th
     assert main(capsys, "assert", "A2").returncode == 0
     assert state.with_name("state.yaml.format2.bak").read_text() == old
     migrated = yaml.safe_load(state.read_text())
-    assert migrated["format"] == FORMAT == 3
+    assert migrated["format"] == FORMAT == 4
     assert [(f["id"], f["started_without"]) for f in migrated["facts"] if f["id"] in ("A1", "A2")] == [
         ("A1", []), ("A2", [])]
 

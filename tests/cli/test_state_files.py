@@ -28,7 +28,7 @@ from perimeter.files import write as writer
 from perimeter.state.store import KEPT_BACKUPS, WRITER
 from clitools import main
 from builders import mode, umask
-from perimeter.state.document import FORMAT
+from perimeter.state.document import FORMAT, HEADER
 
 STAMPED = re.compile(r"state\.yaml\.\d{8}T\d{12}Z\.bak")
 
@@ -259,22 +259,34 @@ def test_reset_of_a_state_at_the_limit_works(state, capsys, monkeypatch, tiny):
 # -- hand edits ---------------------------------------------------------------------------------
 
 
-def test_an_unknown_id_in_a_hand_edited_state_is_named_with_its_line(state, capsys):
+def block_style(text: str) -> str:
+    """The state as a hand edit in YAML's block style (not the layout perimeter writes) would leave it."""
+    return HEADER + yaml.safe_dump(yaml.safe_load(text), sort_keys=False, allow_unicode=True)
+
+
+def fact_lines(text: str, id_: str) -> str:
+    """The lines of the fact `id_`: one in the layout perimeter writes, several in block style."""
+    return re.search(rf'^- \{{"id": "{id_}".*\n|^- id: {id_}\n(?:  .*\n)+', text, re.MULTILINE).group(0)
+
+
+@pytest.mark.parametrize("layout", ["as written", "block style"])
+def test_an_unknown_id_in_a_hand_edited_state_is_named_with_its_line(state, capsys, layout):
     ok(capsys, "assert", "A1")
-    lines = state.read_text().splitlines(keepends=True)
-    number = next(i for i, text in enumerate(lines, 1) if text == "- id: A1\n")
-    lines[number - 1] = "- id: Z9\n"
-    state.write_text("".join(lines))
+    text = state.read_text() if layout == "as written" else block_style(state.read_text())
+    entry = fact_lines(text, "A1")
+    number = text[:text.index(entry)].count("\n") + 1
+    state.write_text(text.replace(entry, entry.replace("A1", "Z9", 1)))
     for args in (["status"], ["assert", "A2"]):
         line = one_line(main(capsys, *args))
         assert line.startswith(f"perimeter: {state}:{number}:3: the state names Z9, which the rule set does not "
                                "have"), line
 
 
-def test_a_duplicated_fact_is_one_line_with_both_lines_and_no_bug_report(state, capsys):
+@pytest.mark.parametrize("layout", ["as written", "block style"])
+def test_a_duplicated_fact_is_one_line_with_both_lines_and_no_bug_report(state, capsys, layout):
     ok(capsys, "assert", "A1")
-    text = state.read_text()
-    entry = re.search(r"^- id: A1\n(?:  .*\n)+", text, re.MULTILINE).group(0)
+    text = state.read_text() if layout == "as written" else block_style(state.read_text())
+    entry = fact_lines(text, "A1")
     first = text[:text.index(entry)].count("\n") + 1
     state.write_text(text.replace(entry, entry + entry))
     second = first + entry.count("\n")
@@ -297,7 +309,7 @@ def test_a_format_that_is_not_a_whole_number_is_refused_with_its_line(state, cap
 
 def test_written_by_names_the_perimeter_that_last_wrote_the_file(state, capsys):
     ok(capsys, "assert", "A1")
-    state.write_text(state.read_text().replace(f"written_by: {WRITER}", "written_by: a hand edit"))
+    state.write_text(state.read_text().replace(f'written_by: "{WRITER}"', "written_by: a hand edit"))
     ok(capsys, "status")
     assert "written_by: a hand edit" in state.read_text(), "reading never rewrites"
     ok(capsys, "retract", "A1")
@@ -324,8 +336,8 @@ def test_re_asserting_with_a_new_source_or_attributes_records_them(state, capsys
 def test_a_fact_asserted_again_unchanged_keeps_its_time_and_the_history_notes_the_command(state, capsys):
     ok(capsys, "assert", "A1", "--source", "a memo")
     text = state.read_text()
-    entry = re.search(r"^- id: A1\n(?:  .*\n)+", text, re.MULTILINE).group(0)
-    state.write_text(text.replace(entry, re.sub(r"time: '.*'", "time: '2020-01-01T00:00:00Z'", entry)))
+    entry = fact_lines(text, "A1")
+    state.write_text(text.replace(entry, re.sub(r'"time": "[^"]*"', '"time": "2020-01-01T00:00:00Z"', entry)))
     ok(capsys, "assert", "A1", "--source", "a memo")
     stored = yaml.safe_load(state.read_text())
     assert stored["facts"][-1]["time"] == "2020-01-01T00:00:00Z", "nothing about it changed"

@@ -249,17 +249,3 @@ def test_the_default_place_is_perimeter_state_then_xdg_then_home(tmp_path, monke
 def test_times_are_utc_to_the_second():
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", now())
 
-
-def test_the_fast_emitter_writes_the_same_bytes_as_the_pure_python_one():
-    """The state is written with libyaml's emitter where PyYAML has it; a reader (or a diff) cannot tell."""
-    from perimeter.state.document import DUMPER, Entry, RuleSetRef, StateDocument, StoredFact, serialised
-
-    awkward = ["Cancún", "a: colon", "- dash", "'quoted'", "x" * 150, "yes", "2013-03-01", "#hash", "línea\tcon tab"]
-    facts = [StoredFact(id=f"S{i}", attributes={"place": text}, source=text, time="2026-11-30T10:00:00Z")
-             for i, text in enumerate(awkward)]
-    history = [Entry(time="2026-11-30T10:00:00Z", action="assert", fact=f"S{i}", source=text)
-               for i, text in enumerate(awkward)]
-    state = StateDocument(rules=RuleSetRef(id="p", fingerprint="f"), facts=facts, history=history)
-    assert serialised(state) == serialised(state, yaml.SafeDumper)
-    assert yaml.safe_load(serialised(state))["facts"][0]["attributes"] == {"place": "Cancún"}
-    assert DUMPER is getattr(yaml, "CSafeDumper", yaml.SafeDumper)
