@@ -1,59 +1,104 @@
 """A benchmark: generated pathways of N steps, timed through every stage.
 
-Each size runs in a process of its own (`python -m perimeter.bench N`), so its
-peak memory is its own.  The generated rule files have the shape of real
-ones (titles, actors, sectors, preconditions with basis and citation), and
-two floors are measured beside the engine: PyYAML's C loader reading the
-same file, and the plain reference evaluator on the same pathway.
+For each size a rule file is generated (with the shape of real ones: titles,
+actors, sectors, preconditions with basis and citation) and each stage runs
+in a process of its own (`python -m perimeter.bench STAGE FILE`), so each
+peak of memory and each collector is its own:
+
+- the engine: a cold load (an empty compiled cache), evaluation with no
+  facts, assert and retract, `why` and `plan` for the deepest step (the 99th
+  percentile of 50 runs, the collector's pauses included: the collector is
+  left as the library leaves it), question resolution, and the process's peak
+  memory;
+- a cached load, in a fresh process reading the cache the engine's wrote;
+- the floors, with the collector paused (`perimeter.bench_floors`): PyYAML's
+  C parser on the same file, the plain reference evaluator, clingo with
+  `compare` (its answers checked against the reference's);
+- a state write of one change to 10,000 facts and 2,000 history entries.
+
+Times are CPU seconds of the process (`time.process_time`): on a shared
+machine, other work does not count.  The cache is a temporary folder of the
+run's own, never the user's.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints (types-PyYAML is not a dependency)
 from pydantic import BaseModel
 
+from . import bench_floors as floors
 from . import codes
+from .bench_floors import cpu
 from .files.write import create_new
 
 if TYPE_CHECKING:
     from .pathway.compiled import Pathway
 
 SIZES = (100, 1000, 10000)
+RUNS = 50
+"""Runs of `why` and `plan` a percentile is taken over."""
 CITE = {"section": "generated", "quote": "generated for the benchmark"}
 
 
 class BenchRun(BaseModel):
-    """The figures for one size; seconds (`_s`), milliseconds (`_ms`), megabytes."""
+    """The figures for one size; CPU seconds (`_s`), milliseconds (`_ms`), megabytes."""
 
     steps: int
     load_s: float
+    """A cold load: read, validated and compiled, the compiled cache empty."""
+    load_cached_s: float
+    """A load from the compiled cache, in a fresh process."""
     parse_floor_s: float
+    """PyYAML's C loader reading the same file, in its own process, collector paused."""
     evaluate_s: float
+    """The engine's first evaluation, with no facts."""
     assert_ms: float
     retract_ms: float
+    why_p99_ms: float
+    """`why` for the deepest step: the 99th percentile of 50 runs."""
+    plan_p99_ms: float
     why_ms: float
+    """The median of the same runs."""
     plan_ms: float
     peak_mb: float
+    """The engine process's peak resident memory."""
     reference_s: float
-    index_ms: float = 0.0
+    """The plain reference evaluator on the same pathway, in its own process, collector paused."""
+    state_write_ms: float
+    """One change written to a state of 10,000 facts and 2,000 history entries (the same at every size)."""
+    state_cycle_ms: float = 0.0
+    """The same change with the state read under the lock before it (`state_write_ms` is the write alone)."""
+    leverage_ms: float = 0.0
+    """Ranking the actions that can be taken now toward the goal (`perimeter leverage`)."""
+    shell_startup_ms: float = 0.0
+    """`perimeter shell` started and left on the paper's rule set (the same at every size)."""
+    shell_line_ms: float = 0.0
+    """One line of a scripted shell session on the paper's rule set, start-up not counted."""
+    one_shot_ms: float = 0.0
+    """The same lines as one-shot commands, each a process of its own (the median)."""
+    index_ms: float
     """Building the question index of the generated rule set (once per rule set)."""
-    resolve_ms: float = 0.0
+    resolve_ms: float
     """Resolving one question in words on the generated rule set (the median of a few, index built)."""
-    paste_ms: float = 0.0
+    paste_ms: float
     """Refusing a thousand-word paste."""
-    paper_resolve_ms: float = 0.0
+    paper_resolve_ms: float
     """Resolving one question in words on the paper's rule set (the median of a few)."""
+    clingo_s: float | None = None
+    """clingo grounding and solving the same pathway (with `compare`, when clingo is installed)."""
 
 
 def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
@@ -77,59 +122,66 @@ def generate(steps: int, seed: int = 2013) -> dict[str, Any]:
             "conditions": conditions, "steps": rules, "goal": goal}
 
 
-def measure(steps: int, seed: int = 2013) -> BenchRun:
-    """Every figure for one size, in this process."""
-    from .backends.reference import ReferenceEvaluator
+def write_rules(folder: Path, steps: int, seed: int = 2013) -> Path:
+    """The generated rule file of `steps` steps in `folder` (written with libyaml's emitter where there is one)."""
+    path = folder / "rules.yaml"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    create_new(path, yaml.dump(generate(steps, seed), Dumper=dumper, sort_keys=False).encode("utf-8"))
+    return path
+
+
+def measure_engine(path: Path) -> dict[str, Any]:
+    """The engine's figures on the rule file at `path`, in this process, from a cold load."""
     from .engine import Engine
     from .pathway.compile import load_pathway
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "rules.yaml"
-        create_new(path, yaml.safe_dump(generate(steps, seed), sort_keys=False).encode("utf-8"))
-        text = path.read_text(encoding="utf-8")
-        started = time.perf_counter()
-        yaml.load(text, Loader=yaml.CSafeLoader)
-        parse_floor = time.perf_counter() - started
-        started = time.perf_counter()
-        pathway = load_pathway(path)
-        load = time.perf_counter() - started
-
-    started = time.perf_counter()
-    reference = ReferenceEvaluator(pathway)
-    reference.evaluation()
-    reference_s = time.perf_counter() - started
-
-    started = time.perf_counter()
+    started = cpu()
+    pathway = load_pathway(path)
+    load = cpu() - started
+    started = cpu()
     engine = Engine(pathway)
-    evaluate = time.perf_counter() - started
-
+    evaluate = cpu() - started
     asserts, retracts = [], []
-    for _ in range(5):  # the median of a few, on a warm engine
-        started = time.perf_counter()
-        engine.assert_fact("s0")
-        asserts.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        engine.retract_fact("s0")
-        retracts.append(time.perf_counter() - started)
+    for _ in range(11):  # the median of a few, on a warm engine
+        asserts.append(_timed(lambda: engine.assert_fact("s0")))
+        retracts.append(_timed(lambda: engine.retract_fact("s0")))
+    deepest = floors.deepest(pathway)
+    whys = [_timed(lambda: engine.explain(deepest)) for _ in range(RUNS)]
+    plans = [_timed(lambda: engine.plan(pathway.goal or deepest)) for _ in range(RUNS)]
+    from .answers.leverage import leverage
 
-    deepest = _deepest(pathway)
-    started = time.perf_counter()
-    engine.explain(deepest)
-    why = time.perf_counter() - started
-    started = time.perf_counter()
-    engine.plan(pathway.goal or deepest)
-    plan = time.perf_counter() - started
+    evaluation = engine.evaluation()
+    lever = _timed(lambda: leverage(pathway, engine.reading, evaluation, pathway.goal or deepest))
     engine.close()
-    questions = _questions(pathway, deepest)
-    index_ms, resolve_ms, paste_ms = _resolution(pathway, questions)
-    paper = load_pathway()
-    _, paper_ms, _ = _resolution(paper, ("why can't Mexico join NORAD yet", "can the Mexican army set up an HA/DR command",
-                                         "how far are we from the goal", "Canada-US law enforcement training center"))
-    return BenchRun(index_ms=index_ms, resolve_ms=resolve_ms, paste_ms=paste_ms, paper_resolve_ms=paper_ms,
-                    steps=steps, load_s=load, parse_floor_s=parse_floor, evaluate_s=evaluate,
-                    assert_ms=statistics.median(asserts) * 1000, retract_ms=statistics.median(retracts) * 1000,
-                    why_ms=why * 1000, plan_ms=plan * 1000, reference_s=reference_s,
-                    peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    index_ms, resolve_ms, paste_ms = _resolution(pathway, _questions(pathway, deepest))
+    _, paper_ms, _ = _resolution(load_pathway(), (
+        "why can't Mexico join NORAD yet", "can the Mexican army set up an HA/DR command",
+        "how far are we from the goal", "Canada-US law enforcement training center"))
+    return {"load_s": load, "evaluate_s": evaluate, "assert_ms": statistics.median(asserts) * 1000,
+            "retract_ms": statistics.median(retracts) * 1000, "why_p99_ms": _p99(whys), "plan_p99_ms": _p99(plans),
+            "why_ms": statistics.median(whys) * 1000, "leverage_ms": lever * 1000, "plan_ms": statistics.median(plans) * 1000,
+            "index_ms": index_ms, "resolve_ms": resolve_ms, "paste_ms": paste_ms, "paper_resolve_ms": paper_ms,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure_cached(path: Path) -> dict[str, Any]:
+    """A load of the rule file at `path` from the compiled cache (written by an earlier process)."""
+    from .pathway.compile import load_pathway
+
+    started = cpu()
+    load_pathway(path)
+    return {"load_cached_s": cpu() - started}
+
+
+def _timed(call: Callable[[], object]) -> float:
+    started = cpu()
+    call()
+    return cpu() - started
+
+
+def _p99(times: list[float]) -> float:
+    """The 99th percentile, in milliseconds (of 50 runs: between the worst two)."""
+    return statistics.quantiles(times, n=100, method="inclusive")[98] * 1000
 
 
 def _questions(pathway: Pathway, deepest: str) -> tuple[str, ...]:
@@ -145,48 +197,58 @@ def _resolution(pathway: Pathway, questions: tuple[str, ...]) -> tuple[float, fl
     from .answers.resolve import match
     from .errors import UnknownIdError
 
-    started = time.perf_counter()
-    index_of(pathway)
-    index = time.perf_counter() - started
-    times = []
-    for question in questions:
-        started = time.perf_counter()
-        match(pathway, question)
-        times.append(time.perf_counter() - started)
-    started = time.perf_counter()
+    index = _timed(lambda: index_of(pathway))
+    times = [_timed(lambda: match(pathway, question)) for question in questions]
+    started = cpu()
     try:
         match(pathway, "word " * 1000)
     except UnknownIdError:
         pass
-    paste = time.perf_counter() - started
+    paste = cpu() - started
     return index * 1000, statistics.median(times) * 1000, paste * 1000
 
 
-def _deepest(pathway: Pathway) -> str:
-    """The step with the longest chain of preconditions under it (file order is topological here)."""
-    depth: dict[str, int] = {}
-    for step in pathway.steps:
-        needs = [depth.get(n, 0) for r in pathway.steps[step].preconditions for n in r.needs]
-        depth[step] = 1 + max(needs, default=0)
-    return max((s for s in pathway.steps if not pathway.steps[s].derived), key=lambda s: (depth[s], s))
+STAGES: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "engine": measure_engine, "cached": measure_cached, "parse": floors.parse_floor,
+    "reference": floors.reference_floor, "clingo": floors.clingo_floor,
+    "state": lambda _path: floors.state_write_floor(), "shell": lambda _path: floors.shell_session()}
+"""Each stage a process runs, by name; each returns its figures."""
 
 
-def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013) -> list[BenchRun]:
-    """Each size in a fresh process, so peak memory is measured per size."""
+def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013, compare: bool = False) -> list[BenchRun]:
+    """Each size's stages, each in a fresh process, with a compiled cache of the run's own."""
     runs = []
+    state = None
     for steps in sizes:
-        result = subprocess.run([sys.executable, "-m", "perimeter.bench", str(steps), str(seed)],
-                                capture_output=True, text=True, timeout=3600)
-        if result.returncode != 0:
-            from .errors import Diagnostic, EvaluationError
-
-            raise EvaluationError(Diagnostic(
-                "", 0, 0, codes.BENCH_FAILED, f"the benchmark at {steps} steps failed: {result.stderr.strip()[-300:]}",
-                f"call perimeter.bench.measure({steps}) to see it in full"))
-        runs.append(BenchRun.model_validate_json(result.stdout.strip().splitlines()[-1]))
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_rules(Path(folder), steps, seed)
+            env = {**os.environ, "XDG_CACHE_HOME": str(Path(folder) / "cache")}
+            env.pop("PERIMETER_CACHE", None)
+            figures: dict[str, Any] = {"steps": steps}
+            for stage in ("engine", "cached", "parse", "reference", *(("clingo",) if compare else ())):
+                figures.update(_stage(stage, path, steps, env))
+            state = state or {**_stage("state", path, steps, env),  # the same at every size: measured once
+                              **_stage("shell", path, steps, env)}
+            figures.update(state)
+        runs.append(BenchRun.model_validate(figures))
     return runs
 
 
+def _stage(stage: str, path: Path, steps: int, env: dict[str, str]) -> dict[str, Any]:
+    result = subprocess.run([sys.executable, "-m", "perimeter.bench", stage, str(path)],
+                            capture_output=True, text=True, timeout=3600, env=env)
+    if result.returncode in (-signal.SIGINT, 128 + signal.SIGINT):  # Ctrl-C reached the stage first
+        raise KeyboardInterrupt
+    if result.returncode != 0:
+        from .errors import Diagnostic, EvaluationError
+
+        raise EvaluationError(Diagnostic(
+            "", 0, 0, codes.BENCH_FAILED,
+            f"the benchmark's {stage} stage at {steps} steps failed: {result.stderr.strip()[-300:]}",
+            f"call perimeter.bench.STAGES['{stage}'] on a generated file to see it in full"))
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
 if __name__ == "__main__":
-    size = int(sys.argv[1])
-    print(json.dumps(measure(size, int(sys.argv[2]) if len(sys.argv) > 2 else 2013).model_dump()))
+    print(json.dumps(STAGES[sys.argv[1]](Path(sys.argv[2]))))

@@ -8,6 +8,7 @@ cli/clitools.py and property/strategies.py).  A test module never imports from a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,20 @@ settings.register_profile("ci", deadline=None, max_examples=60,
 settings.register_profile("thorough", deadline=None, max_examples=1200,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_cache(tmp_path_factory) -> Iterator[Path]:
+    """The compiled cache's folder: one for the session, never the user's (XDG_CACHE_HOME points at it).
+
+    Session-wide and set before any other fixture loads a rule set, so the cached path is the one most
+    tests run; a test of the cache itself takes a folder of its own.
+    """
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        patch.delenv("PERIMETER_CACHE", raising=False)
+        yield folder / "perimeter"
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from ..errors import CompileError, Diagnostic
 from ..files.sanitise import unsafe_text_findings
 from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
+from ..pathway.cache import remember
 from ..pathway.attributes import attribute_rules, check_attributes, constraint_rules
 from ..pathway.charts import case_warning, check_lanes, check_spectrum
 from ..pathway.reading_checks import check_readings, check_whens
@@ -81,11 +82,15 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
     one line that says what it is.
     """
     files = yaml_files(paths, "rules")
-    with gc_paused():
+
+    def build() -> Pathway:
         documents = [read_document(f) for f in files]
         for document in documents:
             expect_kind(document, "rules")
         return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
+
+    with gc_paused(freeze=True):
+        return remember("rules", Pathway, files, build, depends=[MAX_STEPS])
 
 
 def compile_pathway(files: RuleFiles, *, warnings: list[Diagnostic] | None = None) -> Pathway:

@@ -20,6 +20,7 @@ from ..errors import Diagnostic, FactError, LoadError, UnknownIdError
 from ..files.read import SourceMap, gc_paused, read_document, validate
 from ..files.sources import yaml_files
 from ..pathway import values
+from ..pathway.cache import remember
 from ..pathway.compiled import Pathway
 from ..pathway.kinds import expect_kind
 from ..pathway.model import IDENTIFIER_PATTERN, MAX_SOURCE, MAX_VALUE, Citation, Fact, FactFile, Measure
@@ -153,18 +154,26 @@ def load_baseline(pathway: Pathway, paths: str | Path | Iterable[str | Path] | N
     """Read fact files (a file, a folder, or several) once, for `pathway`.
 
     With no argument, the 2013 baseline shipped with perimeter.  Every
-    problem across the files is reported at once.
+    problem across the files is reported at once.  What loads is kept in the
+    compiled cache (`perimeter.pathway.cache`), for this rule set's content.
     """
+    files = yaml_files(paths, "facts")
+    with gc_paused():
+        return remember("facts", Baseline, files, lambda: _read_baseline(pathway, files),
+                        depends=[pathway.id, pathway.fingerprint])
+
+
+def _read_baseline(pathway: Pathway, files: list[Path]) -> Baseline:
+    """The fact files read and checked against `pathway` (`load_baseline` without the cache)."""
     facts: dict[str, Fact] = {}
     measures: list[Measure] = []
     diagnostics: list[Diagnostic] = []
-    with gc_paused():
-        for path in yaml_files(paths, "facts"):
-            document = read_document(path)
-            expect_kind(document, "facts")
-            fact_file = validate(FactFile, document)
-            _collect_facts(pathway, fact_file, document.source, facts, diagnostics)
-            measures += _checked_measures(pathway, fact_file, document.source, diagnostics)
+    for path in files:
+        document = read_document(path)
+        expect_kind(document, "facts")
+        fact_file = validate(FactFile, document)
+        _collect_facts(pathway, fact_file, document.source, facts, diagnostics)
+        measures += _checked_measures(pathway, fact_file, document.source, diagnostics)
     if diagnostics:
         raise LoadError("the fact files do not fit the rule set", diagnostics=diagnostics)
     return Baseline(tuple(facts.values()), tuple(measures))
