@@ -7,24 +7,29 @@ never a traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Optional
 
 import perimeter
 import typer
-from perimeter.files.sanitise import for_screen, for_terminal
-from perimeter.files.write import write_hint, write_output
+from perimeter.files.sanitise import for_terminal
 from perimeter.pathway.readings import parse_choose
 from perimeter.state.workspace import Workspace
 
+from . import leverage as levers
 from . import render, targets
 from .completion import complete_choices as _complete_choices
 from .completion import complete_facts as _complete_facts
 from .completion import complete_ids as _complete_ids
 from .completion import complete_profiles as _complete_profiles
-from .hints import COMMAND_HINTS
+from .completion import complete_recorded as _complete_recorded
+from .failures import report, wants_json
+from .help import use_for
+from .output import echo as _echo
+from .output import write_picture as _write_picture
+from .failures import with_command_hint as _with_command_hint
 from .show import show_json, show_text
 from .facts_args import UsageError, parse_facts
 
@@ -62,7 +67,8 @@ def main(
         help="Pick one alternative of a choice, on top of the profile (repeatable)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    ctx.obj = Options(state, rules or None, facts or None, reading, choose or [])
+    if not isinstance(ctx.obj, Options):  # the shell passes its own, holding the session's workspace
+        ctx.obj = Options(state, rules or None, facts or None, reading, choose or [])
 
 
 class Options:
@@ -73,8 +79,12 @@ class Options:
         self.state, self.rules, self.facts, self.reading = state, rules, facts, reading
         self.choose = choose
         """`CHOICE=ALTERNATIVE` texts, parsed when a command runs (so a malformed one is one error line)."""
+        self.kept: Workspace | None = None
+        """The shell's workspace, loaded once for all its commands; None: a new one for each command."""
 
     def workspace(self) -> Workspace:
+        if self.kept is not None:
+            return self.kept
         return Workspace(self.state, self.rules, self.facts, self.reading, parse_choose(self.choose))
 
 
@@ -83,22 +93,14 @@ def _workspace(ctx: typer.Context) -> Workspace:
     return options.workspace()
 
 
-def _echo(text: str) -> None:
-    """Print a result, keeping the colour render chose: click strips it from pipes,
-    which would defeat CLICOLOR_FORCE.
-
-    The renderers make every field safe (perimeter.files.sanitise); `for_screen`
-    is the last guard, keeping only newlines and render's own colour codes."""
-    typer.echo(for_screen(text), color=render.colour_enabled())
-
-
 @app.command()
 def status(ctx: typer.Context, json_: bool = JSON) -> None:
     """Every step: its state and direct blockers; every condition; each goal."""
     workspace = _workspace(ctx)
-    conclusions = workspace.conclusions()
+    conclusions, distances = workspace.standing()
     where = str(workspace.state_path)
-    _echo(render.status_json(conclusions, where) if json_ else render.status_text(conclusions, where))
+    _echo(levers.status_json(render.status_json(conclusions, where), distances) if json_
+          else "\n".join([render.status_text(conclusions, where), *levers.distance_lines(distances)]))
 
 
 @app.command("next")
@@ -122,7 +124,7 @@ def why(ctx: typer.Context,
     try:
         answers = [workspace.explain(q) for q in asked]
     except perimeter.UnknownIdError:
-        if explain_match:  # an ambiguity or no match: how the words were read is what helps now
+        if explain_match and not json_:  # an ambiguity or no match: how the words were read is what helps now
             _echo(targets.with_matches("", [workspace.match(q) for q in asked], False, render.dumps).lstrip())
         raise
     text = targets.each(answers, render.why_json if json_ else render.why_text, json_, render.dumps)
@@ -135,18 +137,27 @@ def why(ctx: typer.Context,
 def plan(ctx: typer.Context,
          target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or words.",
                                             autocompletion=_complete_ids),
+         rounds: bool = typer.Option(False, "--rounds", help="Also group it into the fewest rounds of decisions, "
+                                                              "and name the chain that sets the pace."),
          json_: bool = JSON) -> None:
     """The ordered steps and conditions still needed for a target (several ids: the plan for each)."""
     workspace = _workspace(ctx)
+    if rounds:
+        distances = workspace.distances(targets.questions(workspace, target))
+        return _echo(targets.each(distances, levers.rounds_json if json_ else levers.rounds_text, json_, render.dumps))
     plans = [workspace.plan(q) for q in targets.questions(workspace, target)]
     _echo(targets.each(plans, render.plan_json if json_ else render.plan_text, json_, render.dumps))
+
+
+app.command("leverage")(levers.leverage)
 
 
 @app.command("assert")
 def assert_(ctx: typer.Context,
             fact: list[str] = typer.Argument(..., help="Step or condition ids, each optionally followed by key=value.",
                                              autocompletion=_complete_facts),
-            source: Optional[str] = typer.Option(None, "--source", help="Where this comes from (kept in history)."),
+            source: Optional[str] = typer.Option(None, "--source", metavar="TEXT",
+                                                 help="Where this comes from (kept in history)."),
             force: bool = typer.Option(False, "--force", help="Record it even if its preconditions fail (it shows as violated)."),
             json_: bool = JSON) -> None:
     """Record steps as done or conditions as holding, left to right, all or none."""
@@ -156,7 +167,7 @@ def assert_(ctx: typer.Context,
 
 @app.command()
 def retract(ctx: typer.Context,
-            fact: list[str] = typer.Argument(..., help="Step or condition ids.", autocompletion=_complete_facts),
+            fact: list[str] = typer.Argument(..., help="Step or condition ids.", autocompletion=_complete_recorded),
             json_: bool = JSON) -> None:
     """Withdraw facts and what was concluded from them (recorded steps that needed them show as violated)."""
     change = _workspace(ctx).apply(parse_facts(fact, "retract"))
@@ -167,14 +178,15 @@ def retract(ctx: typer.Context,
 def what_if(ctx: typer.Context,
             fact: Optional[list[str]] = typer.Argument(None, help="Hypothetical facts, each optionally with key=value.",
                                                        autocompletion=_complete_facts),
-            without: Optional[list[str]] = typer.Option(None, "--without", help="A fact to suppose retracted."),
+            without: Optional[list[str]] = typer.Option(None, "--without", metavar="FACT",
+                                                        help="A fact to suppose retracted (repeatable)."),
             json_: bool = JSON) -> None:
     """What hypothetical facts would change; nothing is stored."""
     changes = (parse_facts(fact, "assert") if fact else []) + (parse_facts(without, "retract") if without else [])
     if not changes:
         raise UsageError("no hypothetical fact given", hint="name a fact, or --without a fact")
     change = _workspace(ctx).what_if(changes)
-    _echo(render.change_json(change) if json_ else render.change_text(change))
+    _echo(render.change_json(change, hypothetical=True) if json_ else render.change_text(change, hypothetical=True))
 
 
 @app.command()
@@ -200,16 +212,6 @@ def spectrum(ctx: typer.Context, json_: bool = JSON,
     if svg is not None:
         _write_picture(svg, chart_svg(chart))
     _echo(render.spectrum_json(chart) if json_ else render.spectrum_text(chart))
-
-
-def _write_picture(path: Path, text: str) -> None:
-    """Written as `> path` would be (perimeter.files.write): a file atomically, keeping its mode;
-    a link through to its target; a FIFO, a device or /dev/stdout directly; a read-only file refused."""
-    try:
-        write_output(path, text)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot write the output: {error.strerror or error}",
-                         hint=write_hint(error, "choose a writable path")) from None
 
 
 @app.command()
@@ -288,7 +290,8 @@ def scenario_test(ctx: typer.Context,
 
 @app.command()
 def graph(ctx: typer.Context,
-          format_: str = typer.Option("mermaid", "--format", help="mermaid, dot or svg (svg needs Graphviz)."),
+          format_: str = typer.Option("mermaid", "--format", metavar="FORMAT",
+                                      help="mermaid, dot or svg (svg needs Graphviz)."),
           output: Optional[Path] = typer.Option(None, "--output", metavar="FILE",
                                                 help="Write here instead of standard output.")) -> None:
     """The pathway as a picture: lanes in bands, time left to right, nodes coloured by state."""
@@ -306,14 +309,23 @@ def graph(ctx: typer.Context,
 
 
 @app.command()
-def schema() -> None:
-    """The JSON Schema of rule and fact files, for editors."""
-    _echo(render.dumps(perimeter.json_schema()))
+def schema(output_of: Optional[str] = typer.Option(
+        None, "--output-of", metavar="COMMAND", autocompletion=lambda: list(_outputs().SCHEMAS),
+        help="The JSON Schema of a command's --json output instead (or of 'errors', any command's errors).")) -> None:
+    """The JSON Schema of rule and fact files, for editors; or of a command's JSON output."""
+    _echo(render.dumps(_outputs().schema_of(output_of) if output_of else perimeter.json_schema()))
+
+
+def _outputs() -> ModuleType:
+    from . import output_schemas  # only `schema` needs it: other commands do not pay for importing it
+
+    return output_schemas
 
 
 @app.command()
 def bench(steps: Optional[list[int]] = typer.Option(None, "--steps", metavar="N",
                                                    help="Pathway size; repeat for several (default: 100, 1000, 10000)."),
+          compare: bool = typer.Option(False, "--compare", help="Also time clingo on each pathway (if installed)."),
           json_: bool = JSON) -> None:
     """Time generated pathways through loading, evaluation, changes, why and plan."""
     from perimeter import bench as benchmark
@@ -321,8 +333,8 @@ def bench(steps: Optional[list[int]] = typer.Option(None, "--steps", metavar="N"
     sizes = tuple(steps) if steps else benchmark.SIZES
     if any(n < 2 for n in sizes):
         raise UsageError("--steps must be at least 2", hint="e.g. --steps 1000")
-    runs = benchmark.run(sizes)
-    _echo(render.bench_json(runs) if json_ else render.bench_text(runs))
+    runs = benchmark.run(sizes, compare=compare)
+    _echo(render.versioned(render.bench_json(runs)) if json_ else render.bench_text(runs))
 
 
 @app.command()
@@ -333,52 +345,43 @@ def history(ctx: typer.Context, json_: bool = JSON) -> None:
 
 
 @app.command()
-def reset(ctx: typer.Context) -> None:
+def shell(ctx: typer.Context) -> None:
+    """An interactive session: commands without `perimeter`, completion, history, suppositions."""
+    from perimeter.state.suppose import Supposing
+
+    from .shell import Shell
+
+    options: Options = ctx.obj
+    if options.kept is not None:
+        raise UsageError("this is the shell already", hint="type a command, or 'exit' to leave")
+    options.kept = Supposing(options.state, options.rules, options.facts, options.reading, parse_choose(options.choose))
+    Shell(typer.main.get_command(app), options).run()
+
+
+@app.command()
+def reset(ctx: typer.Context, json_: bool = JSON) -> None:
     """Back to the baseline; the old state is kept as a backup."""
     workspace = _workspace(ctx)
     backup = workspace.reset()
+    if json_:
+        return _echo(render.document({"state_file": str(workspace.state_path), "backup": backup and str(backup)}))
     _echo(f"State reset to the baseline: {for_terminal(str(workspace.state_path))}"
           + (f" (previous state kept at {for_terminal(str(backup))})" if backup else ""))
 
 
+use_for(app)  # every command's help: words for what to type, and an example (cli/help.py)
+
+
 def run(argv: list[str] | None = None) -> None:
-    """Console entry point: errors become one line on stderr and an exit code."""
+    """Console entry point: errors become one line on stderr and an exit code (cli/failures.py)."""
     try:
         result = app(args=argv, prog_name="perimeter", standalone_mode=False)
-    except perimeter.PerimeterError as error:
-        _fail(error)
-    except typer.Abort:
-        typer.echo("perimeter: aborted", err=True)
-        raise SystemExit(1) from None
-    except Exception as error:  # click's usage errors arrive as its own exception types
-        if type(error).__name__ == "NoArgsIsHelpError":  # no command: the help itself, not an error line
-            error.show()  # type: ignore[attr-defined]
-            raise SystemExit(2) from None
-        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            typer.echo(f"perimeter: {for_terminal(error.format_message())} (see 'perimeter --help')", err=True)
-            raise SystemExit(2) from None
-        raise
+    except Exception as error:
+        code = report(error, wants_json(sys.argv[1:] if argv is None else argv))
+        if code is None:
+            raise
+        raise SystemExit(code) from None
     raise SystemExit(result if isinstance(result, int) else 0)
-
-
-def _fail(error: perimeter.PerimeterError) -> None:
-    # Located problems print as `file:line:col: ...` so editors can jump to them.  Each is one
-    # line whatever its message holds: a newline, an escape sequence or a bidi override in a
-    # file name, an id or an echoed field name is shown escaped (perimeter.files.sanitise).
-    if error.diagnostics:
-        text = "\n".join(for_terminal(d.render()) for d in error.diagnostics)
-    else:
-        text = "perimeter: " + for_terminal(_with_command_hint(error.problem).render(with_code=False))
-    typer.echo(text, err=True)
-    raise SystemExit(1 if isinstance(error, perimeter.RefusedError) else 2)
-
-
-def _with_command_hint(problem: perimeter.Diagnostic) -> perimeter.Diagnostic:
-    """The problem with its hint in command-line terms: the command or option that acts on it."""
-    hint = COMMAND_HINTS.get(problem.code)
-    if hint is None or problem.candidates:  # a "did you mean" is hint enough
-        return problem
-    return dataclasses.replace(problem, hint=hint)
 
 
 if __name__ == "__main__":

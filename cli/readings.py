@@ -1,24 +1,22 @@
 """`perimeter readings` and `perimeter compare`: the choices the text leaves open, and two readings side by side.
 
 Every text here comes from the rule files or the answers, and reaches the
-terminal through the one sanitiser (`safe`); JSON goes through `dumps`.
+terminal through the one sanitiser (`safe`); JSON goes through `render.document`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from perimeter import Reading, Readings
-from perimeter.compare import Comparison
+from perimeter.comparison import Comparison
 from perimeter.files.sanitise import for_terminal as safe
 
-from .render import dumps
+from .render import document
 
 
 def readings_json(readings: Readings, in_force: Reading) -> str:
     """`{"choices": [...], "profiles": [...], "in_force", "reading"}`: every choice with its question,
     quotes, alternatives, default and reason; every profile with the alternative it picks for each."""
-    return dumps({
+    return document({
         "choices": [{"id": c.id, "question": c.question, "default": c.default, "reason": c.reason,
                      "citations": [{"section": q.section, "quote": q.quote} for q in c.citations],
                      "alternatives": [{"id": a.id, "summary": a.summary, "note": a.note} for a in c.alternatives],
@@ -56,8 +54,7 @@ def readings_text(readings: Readings, in_force: Reading) -> str:
 
 def compare_json(comparison: Comparison) -> str:
     """`{"pathway", "readings", "steps", "plans", "chart", "telling", "searched"}`; each difference as a pair."""
-    document: dict[str, Any] = comparison.model_dump(mode="json")
-    return dumps(document)
+    return document(comparison.model_dump(mode="json"))
 
 
 def compare_text(comparison: Comparison) -> str:

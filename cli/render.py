@@ -54,6 +54,23 @@ def dumps(document: Any) -> str:
     return for_json(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+FORMAT = 1
+"""The version of every JSON answer's shape, its `"format"` field: raised when a field is removed or changes
+meaning (a new field does not raise it).  The shapes are published: `perimeter schema --output-of COMMAND`."""
+
+
+def document(fields: dict[str, Any]) -> str:
+    """A JSON answer: `{"format": FORMAT, ...fields}`."""
+    return dumps({"format": FORMAT, **fields})
+
+
+def versioned(text: str) -> str:
+    """A JSON answer made elsewhere, with its `"format"` first (kept if it has one)."""
+    fields = json.loads(text)
+    fields.pop("format", None)
+    return document(fields)
+
+
 def _table(rows: list[list[str]], states: list[str | None] | None = None) -> str:
     """Left-aligned columns; the second column painted by state when given."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -77,7 +94,7 @@ def _blocker(b: Any) -> dict[str, Any]:
 def status_json(conclusions: Conclusions, state_file: str) -> str:
     """`goals` lists each goal; `goal` is the only one (null when there are none or several)."""
     goal = conclusions.goal
-    return dumps({
+    return document({
         "state_file": state_file,
         "pathway": conclusions.pathway,
         "reading": conclusions.reading.label,
@@ -115,7 +132,7 @@ def status_text(conclusions: Conclusions, state_file: str) -> str:
 
 def next_json(conclusions: Conclusions, ids: list[str]) -> str:
     titles = {s.id: s.title for s in conclusions.steps}
-    return dumps({"steps": [{"id": i, "title": titles[i]} for i in ids]})
+    return document({"steps": [{"id": i, "title": titles[i]} for i in ids]})
 
 
 def next_text(conclusions: Conclusions, ids: list[str]) -> str:
@@ -137,16 +154,16 @@ def why_json(answer: Explanation | RelationshipAnswer) -> str:
     never 50,000 levels of nesting.
     """
     if not isinstance(answer, Explanation):
-        return dumps(answer.model_dump(mode="json"))
+        return document(answer.model_dump(mode="json"))
     fields = answer.model_dump(mode="json", exclude={"tree"})
     roots, nodes = _flat_tree(answer.tree)
-    document: dict[str, Any] = {}
+    ordered: dict[str, Any] = {}
     for name in type(answer).model_fields:
         if name == "tree":
-            document["tree"], document["nodes"] = roots, nodes
+            ordered["tree"], ordered["nodes"] = roots, nodes
         elif name in fields:
-            document[name] = fields[name]
-    return dumps(document)
+            ordered[name] = fields[name]
+    return document(ordered)
 
 
 def _flat_tree(tree: tuple[Reason, ...]) -> tuple[list[int], list[dict[str, Any]]]:
@@ -203,7 +220,7 @@ def _tree_lines(tree: tuple[Reason, ...]) -> list[str]:
 
 
 def plan_json(plan: Plan) -> str:
-    return dumps({"target": plan.target, "reading": plan.reading, "order": list(plan.order),
+    return document({"target": plan.target, "reading": plan.reading, "order": list(plan.order),
                   "items": [i.model_dump(mode="json") for i in plan.items], "reason": plan.reason})
 
 
@@ -218,19 +235,21 @@ def plan_text(plan: Plan) -> str:
 
 # -- changes and history -------------------------------------------------
 
-def change_json(change: Change) -> str:
-    return dumps({"changes": [{"id": t.id, "from": t.before, "to": t.after} for t in change.transitions],
-                  "spectrum": [{"id": m.id, "from": m.before, "to": m.after, "from_name": m.before_name,
-                                "to_name": m.after_name} for m in change.moves],
-                  "summary": change.summary()})
+def change_json(change: Change, hypothetical: bool = False) -> str:
+    """`{"changes", "spectrum", "summary", "hypothetical"}`: a what-if says so, and its summary says "would"."""
+    return document({"changes": [{"id": t.id, "from": t.before, "to": t.after} for t in change.transitions],
+                     "spectrum": [{"id": m.id, "from": m.before, "to": m.after, "from_name": m.before_name,
+                                   "to_name": m.after_name} for m in change.moves],
+                     "summary": change.summary(hypothetical=hypothetical), "hypothetical": hypothetical})
 
 
-def change_text(change: Change) -> str:
-    return safe(change.summary())
+def change_text(change: Change, hypothetical: bool = False) -> str:
+    """The change in words; a what-if (`hypothetical`) in the conditional: "if vetting were established, ..."."""
+    return safe(change.summary(hypothetical=hypothetical))
 
 
 def history_json(entries: list[Entry]) -> str:
-    return dumps({"entries": [e.model_dump(mode="json") for e in entries]})
+    return document({"entries": [e.model_dump(mode="json") for e in entries]})
 
 
 def history_text(entries: list[Entry]) -> str:
@@ -246,7 +265,7 @@ def history_text(entries: list[Entry]) -> str:
 # -- spectrum --------------------------------------------------------------
 
 def spectrum_json(chart: Chart) -> str:
-    return dumps({
+    return document({
         "title": chart.title,
         "reading": chart.reading,
         "scale": list(chart.scale),
@@ -285,7 +304,7 @@ def relationship_text(answer: RelationshipAnswer) -> str:
 # -- check -----------------------------------------------------------------
 
 def findings_json(findings: list[Diagnostic]) -> str:
-    return dumps({"findings": [{"file": f.file, "line": f.line, "col": f.col, "code": f.code,
+    return document({"findings": [{"file": f.file, "line": f.line, "col": f.col, "code": f.code,
                                 "severity": f.severity.value, "message": f.message, "hint": f.hint}
                                for f in findings]})
 
@@ -309,11 +328,15 @@ def bench_json(runs: list[BenchRun]) -> str:
 
 
 def bench_text(runs: list[BenchRun]) -> str:
-    rows = [["steps", "load s", "x parse floor", "evaluate s", "x reference", "assert ms", "retract ms",
-             "why ms", "plan ms", "index ms", "question ms", "paste ms", "paper question ms", "peak MB"]]
+    compare = any(r.clingo_s is not None for r in runs)
+    rows = [["steps", "load s", "x parse floor", "cached s", "evaluate s", "x reference",
+             *(["x clingo"] if compare else []), "assert ms", "retract ms", "why p99 ms", "plan p99 ms", "index ms",
+             "question ms", "paste ms", "paper question ms", "state write ms", "peak MB"]]
     for r in runs:
-        rows.append([str(r.steps), f"{r.load_s:.3f}", f"{r.load_s / r.parse_floor_s:.2f}", f"{r.evaluate_s:.3f}",
-                     f"{r.evaluate_s / max(r.reference_s, 1e-9):.0f}", f"{r.assert_ms:.2f}", f"{r.retract_ms:.2f}",
-                     f"{r.why_ms:.1f}", f"{r.plan_ms:.1f}", f"{r.index_ms:.1f}", f"{r.resolve_ms:.2f}",
-                     f"{r.paste_ms:.2f}", f"{r.paper_resolve_ms:.2f}", f"{r.peak_mb:.0f}"])
+        against = [f"{r.evaluate_s / r.clingo_s:.2f}" if r.clingo_s else "-"] if compare else []
+        rows.append([str(r.steps), f"{r.load_s:.3f}", f"{r.load_s / max(r.parse_floor_s, 1e-9):.2f}",
+                     f"{r.load_cached_s:.3f}", f"{r.evaluate_s:.3f}", f"{r.evaluate_s / max(r.reference_s, 1e-9):.0f}",
+                     *against, f"{r.assert_ms:.2f}", f"{r.retract_ms:.2f}", f"{r.why_p99_ms:.1f}",
+                     f"{r.plan_p99_ms:.1f}", f"{r.index_ms:.1f}", f"{r.resolve_ms:.2f}", f"{r.paste_ms:.2f}",
+                     f"{r.paper_resolve_ms:.2f}", f"{r.state_write_ms:.1f}", f"{r.peak_mb:.0f}"])
     return _table(rows)

@@ -16,12 +16,12 @@ from perimeter.answers.status import FACT_KINDS
 from perimeter.files.sanitise import for_terminal as safe
 from perimeter.present.words import need_name
 
-from .render import dumps, paint
+from .render import document, paint
 
 
 def run_json(run: ScenarioRun, coverage: bool) -> str:
     """`{"pathway", "reading", "passed", "counts", "files", "scenarios", "coverage"}`; `coverage` null unless asked."""
-    return dumps({
+    return document({
         "pathway": run.pathway,
         "reading": run.reading.label,
         "passed": run.passed,

@@ -12,17 +12,17 @@ from perimeter import Pathway, Reading
 from perimeter.answers.status import constraint_title
 from perimeter.files.sanitise import for_terminal as safe
 
-from .render import dumps
+from .render import document
 
 
 def show_json(rule: Any) -> str:
-    document = _plain(dataclasses.asdict(rule))
+    fields = _plain(dataclasses.asdict(rule))
     for key in ("preconditions", "constraints"):  # `when` as the file writes it: {CHOICE: [ALTERNATIVE, ...]}
-        for data, entry in zip(document.get(key, []), getattr(rule, key, ())):
+        for data, entry in zip(fields.get(key, []), getattr(rule, key, ())):
             data["when"] = {choice: sorted(alternatives) for choice, alternatives, _ in entry.when}
-    for data, pre in zip(document.get("preconditions", []), getattr(rule, "preconditions", ())):
+    for data, pre in zip(fields.get("preconditions", []), getattr(rule, "preconditions", ())):
         data["need"] = pre.need  # the id of a plain precondition; a group's own id ("A3|A5")
-    return dumps(document)
+    return document(fields)
 
 
 def show_text(rule: Any, pathway: Pathway | None = None, reading: Reading | None = None) -> str:

@@ -35,8 +35,9 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
 
         document = json.loads(text)
         matches = [r.model_dump(mode="json") for r in rankings]
-        if isinstance(document, list):
-            return dumps([{**d, "match": m} for d, m in zip(document, matches)])
+        if "answers" in document:
+            answers = [{**d, "match": m} for d, m in zip(document["answers"], matches)]
+            return dumps({**document, "answers": answers})
         return dumps({**document, "match": matches[0]})
     lines = [text, ""]
     for ranking in rankings:
@@ -56,11 +57,18 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
 
 
 def each(answers: Sequence[A], render: Callable[[A], str], json_: bool, dumps: Callable[[object], str]) -> str:
-    """One answer rendered as before; several one after another (text) or as a list (JSON)."""
-    if len(answers) == 1:
-        return render(answers[0])
-    if json_:
-        import json
+    """One answer rendered as before; several one after another (text), or in JSON as
+    `{"format": N, "answers": [...]}`, each answer without a format of its own.  A JSON answer always
+    carries `"format"` (`cli.render.FORMAT`), first."""
+    if not json_:
+        return "\n\n".join(render(a) for a in answers)
+    import json
 
-        return dumps([json.loads(render(a)) for a in answers])
-    return "\n\n".join(render(a) for a in answers)
+    from .render import FORMAT
+
+    documents = [json.loads(render(a)) for a in answers]
+    for d in documents:
+        d.pop("format", None)
+    if len(documents) == 1:
+        return dumps({"format": FORMAT, **documents[0]})
+    return dumps({"format": FORMAT, "answers": documents})

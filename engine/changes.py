@@ -38,9 +38,11 @@ class Change(BaseModel):
         """Ids that ended in `state` (a step state, or `holds` / `absent`)."""
         return [t.id for t in self.transitions if t.after == state]
 
-    def summary(self) -> str:
-        """The change in words: "vetting withdrawn: B1 and B2 are blocked again"."""
-        return words.change_summary(self.transitions, self.also_needs, self.moves, self.updated, self.restated)
+    def summary(self, *, hypothetical: bool = False) -> str:
+        """The change in words: "vetting withdrawn: B1 and B2 are blocked again"; `hypothetical` (a
+        what-if): "if vetting were withdrawn, B1 and B2 would be blocked again"."""
+        return words.change_summary(self.transitions, self.also_needs, self.moves, self.updated, self.restated,
+                                    hypothetical=hypothetical)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from .backends.protocol import Before, Evaluation, Evaluator, Journal, rewound
 from .backends.reference import ReferenceEvaluator
 from .changes import Change, FactChange, fields_changed
 from .errors import EvaluationError, RefusedError, UnknownIdError
+from .files.read import gc_paused
 from .pathway.compile import load_pathway
 from .pathway.compiled import DEFAULT_READING, Pathway, Reading
 from .pathway.facts import known_id, load_baseline, make_fact
@@ -56,7 +57,7 @@ def _guarded(method: Callable[Concatenate[Engine, P], R]) -> Callable[Concatenat
     """Run `method` under the engine's lock, and never on a closed engine."""
 
     def guarded(self: Engine, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
+        with self._lock, gc_paused():  # no collector pause in the middle of an answer
             if self._closed:
                 raise EvaluationError("this engine is closed", hint="open a new Engine")
             return method(self, *args, **kwargs)
@@ -85,7 +86,8 @@ class Engine:
         self._closed = False
         self._facts: dict[str, Fact] = {}
         initial = tuple(facts)
-        self._evaluator: Evaluator = self._new_evaluator(initial)
+        with gc_paused():
+            self._evaluator: Evaluator = self._new_evaluator(initial)
         self._facts = {f.id: f for f in initial}
 
     def _new_evaluator(self, facts: tuple[Fact, ...]) -> Evaluator:
@@ -94,9 +96,7 @@ class Engine:
             for fact in facts:
                 evaluator.assert_fact(fact)
             return evaluator
-        from .backends.durable import (
-            DurableEvaluator,  # durable-rules loads only when used
-        )
+        from .backends.durable import DurableEvaluator  # durable-rules loads only when used
 
         return DurableEvaluator(self.pathway, self.reading, facts)
 
@@ -292,7 +292,7 @@ class Engine:
                          if b.kind not in FACT_KINDS and not (updating and b.to_start))
         if not blockers:
             return
-        raise RefusedError(words.refusal(step, blockers), hint="establish them first, or force it",
+        raise RefusedError(words.refusal(step, blockers), hint=words.refusal_hint(step, blockers),
                            blockers=blockers)
 
     def _retract(self, fact: Fact, undo: list[tuple[str, Fact]]) -> None:

@@ -121,18 +121,29 @@ class _Chooser:
 
 
 def _minimal(pathway: Pathway, reading: Reading, holds: frozenset[str], needed: set[str], target: str) -> set[str]:
-    """Drop what the rest does without, latest in plan order first, until nothing can be dropped."""
-    def complete(items: set[str]) -> bool:
-        have = holds | items
-        return all(r.met_by(have) for id_ in items if id_ in pathway.steps
-                   for r in pathway.preconditions(id_, reading))
+    """Drop what the rest does without, latest in plan order first, until nothing can be dropped.
+
+    What is kept always meets every precondition of what is kept (the walk made it so), so an item
+    can be dropped when each precondition naming it is still met without it: only those are checked.
+    """
+    users: dict[str, list[Requirement]] = {}
+    for id_ in needed:
+        if id_ in pathway.steps:
+            for requirement in pathway.preconditions(id_, reading):
+                for need in requirement.needs:
+                    users.setdefault(need, []).append(requirement)
 
     kept = set(needed)
+
+    def spared(id_: str) -> bool:
+        return all(sum(1 for n in r.needs if n != id_ and (n in holds or n in kept)) >= r.at_least
+                   for r in users.get(id_, ()) if r.step in kept)
+
     dropped = True
     while dropped:
         dropped = False
         for id_ in sorted(kept - {target}, key=pathway.order_key, reverse=True):
-            if complete(kept - {id_}):
+            if spared(id_):
                 kept.discard(id_)
                 dropped = True
     return kept

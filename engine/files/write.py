@@ -26,9 +26,10 @@ old content.
 
 The state store uses `replace_file` (the state and its writable check) and
 `create_new` (backups: never over anything already there, with the state's
-mode).  Every function raises OSError as the system reports it (or one of the
-subclasses below for what perimeter itself refuses); callers turn it into
-their own error with `write_hint`.
+mode); the shell's history uses `keep_lines`.  Every function raises
+OSError as the system reports it (or one of the subclasses below for what
+perimeter itself refuses); callers turn it into their own error with
+`write_hint`.
 """
 
 from __future__ import annotations
@@ -39,10 +40,11 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .raw import file_kind
+from ..errors import LoadError
+from .raw import file_kind, read_bounded
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -160,6 +162,19 @@ def write_hint(error: OSError, other: str, elsewhere: str = "choose another plac
     if error.errno == errno.EEXIST:
         return "something is already there; move it away"
     return other
+
+
+def keep_lines(path: Path, lines: Sequence[str], limit: int, most_bytes: int = 1024 * 1024) -> None:
+    """Add `lines` after those of the text file at `path`, keeping only the last `limit` (a shell's history:
+    sessions ending one after another each add theirs).  Made, with its folder, if need be, and replaced
+    atomically; a file that is not a regular one of at most `most_bytes` is started over."""
+    try:
+        old = read_bounded(path, most_bytes)[0].decode("utf-8", "replace").splitlines()
+    except LoadError:  # none yet, or not one to keep
+        old = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = [*old, *lines][-limit:] if limit > 0 else []
+    replace_file(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
 
 
 # -- internals ----------------------------------------------------------------------

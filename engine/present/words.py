@@ -120,16 +120,20 @@ def relationship_reasons(answer: RelationshipAnswer) -> tuple[str, ...]:
 
 def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple[str, tuple[str, ...]]],
                    moves: Iterable[ChartMove], updated: Iterable[tuple[str, tuple[str, ...]]] = (),
-                   restated: Iterable[str] = ()) -> str:
+                   restated: Iterable[str] = (), *, hypothetical: bool = False) -> str:
     """A change in words: "vetting withdrawn: B1 and B2 are blocked again".
 
     A fact asserted again with other attributes or another source is "updated"
     (naming what changed), even when nothing else moved.  A goal is "reached"
-    (or "reached but violated", "no longer reached"), never recorded."""
+    (or "reached but violated", "no longer reached"), never recorded.
+    `hypothetical` (what-if): nothing happened, so it says what would:
+    "if vetting were established, B1 and B2 would become eligible"."""
     facts = [t for t in transitions if t.after in _FACT_STATES]
     steps = [t for t in transitions if t not in facts]
     recorded = [t.id for t in steps if t.before in ("eligible", "blocked") and t.after in ("done", "violated")]
     unrecorded = [t.id for t in steps if t.before in ("done", "violated") and t.after in ("eligible", "blocked")]
+    if hypothetical:
+        return _would(facts, steps, recorded, unrecorded, list(also_needs), list(moves), list(updated), list(restated))
     heads = ([f"{t.id} {'established' if t.after == 'holds' else 'withdrawn'}" for t in facts]
              + [f"{t.id} {'reached' if t.derived else 'recorded'}" + (" but violated" if t.after == "violated" else "")
                 for t in steps if t.id in recorded]
@@ -148,11 +152,68 @@ def change_summary(transitions: Sequence[Transition], also_needs: Iterable[tuple
     return head + (": " + "; ".join(clauses) if clauses else ": nothing else moved")
 
 
+def _would(facts: list[Transition], steps: list[Transition], recorded: list[str], unrecorded: list[str],
+           also_needs: list[tuple[str, tuple[str, ...]]], moves: list[ChartMove],
+           updated: list[tuple[str, tuple[str, ...]]], restated: list[str]) -> str:
+    """A what-if in the conditional: what is supposed after "if", what follows with "would"; a goal
+    is never supposed, it "would be reached"."""
+    verbs = {"established": [t.id for t in facts if t.after == "holds"],
+             "recorded": [t.id for t in steps if t.id in recorded and not t.derived],
+             "withdrawn": [t.id for t in facts if t.after != "holds"]
+             + [t.id for t in steps if t.id in unrecorded and not t.derived]}
+    supposed = ([f"{_and(ids)} were {verb}" for verb, ids in verbs.items() if ids]
+                + [f"{id_} were given new {_and(list(fields))}" for id_, fields in updated])
+    clauses = [f"{t.id} would be violated" for t in steps if t.id in recorded and not t.derived
+               and t.after == "violated"]
+    clauses += [f"{t.id} would be reached" + (", but not as the rules allow" if t.after == "violated" else "")
+                for t in steps if t.id in recorded and t.derived]
+    clauses += [f"{t.id} would no longer be reached" for t in steps if t.id in unrecorded and t.derived]
+    groups: dict[str, list[str]] = {}
+    for t in (t for t in steps if t.id not in recorded and t.id not in unrecorded):
+        groups.setdefault(_would_phrase(t), []).append(t.id)
+    clauses += [f"{_and(ids)} would {phrase}" for phrase, ids in groups.items()]
+    clauses += [f"{step} would also need {_and([need_name(n, _kind_of(n)) for n in needs])}"
+                for step, needs in also_needs]
+    clauses += [f"{m.title} would move from {m.before_name} to {m.after_name}" for m in moves]
+    clauses += [f"{id_} is already recorded as given" for id_ in restated]
+    if not supposed:
+        return "; ".join(clauses) if clauses else "nothing would change"
+    return f"if {' and '.join(supposed)}, " + ("; ".join(clauses) if clauses else "nothing else would move")
+
+
+FORCE = "force it"
+"""How a refusal's hint names forcing; the command line puts its option in its place."""
+
+
 def refusal(step: str, blockers: Iterable[Blocker]) -> str:
-    """Why a step cannot be recorded as done: every blocker, with its basis."""
-    names = ", ".join(f"{need_name(b.id, b.kind)} ({b.basis.value})" if b.kind not in FACT_KINDS
-                      else f"{b.title}, {b.detail}" for b in blockers)
-    return f"{step} cannot be recorded as done: {names}"
+    """Why a step is refused, every blocker with its basis and quote:
+    `A4 needs A3 first (stated: "...")`; `vote needs attributes the rules ask for: count is required, no count
+    is given`."""
+    blockers = list(blockers)
+    needs = [b for b in blockers if b.kind not in FACT_KINDS]
+    if not needs:
+        return f"{step} needs attributes the rules ask for: " + "; ".join(f"{b.title}, {b.detail}" for b in blockers)
+    names = [need_name(b.id, b.kind) for b in needs]
+    if len({(b.basis, b.citation.quote) for b in needs}) == 1:  # one sentence warrants them all: quoted once
+        said = f"{needs[0].basis.value}: \"{needs[0].citation.quote}\""
+    else:
+        said = "; ".join(f"{name} {b.basis.value}: \"{b.citation.quote}\"" for name, b in zip(names, needs))
+    others = [f"{b.title}, {b.detail}" for b in blockers if b.kind in FACT_KINDS]
+    return f"{step} needs {_and(names)} first ({said})" + "".join(f"; {other}" for other in others)
+
+
+def refusal_hint(step: str, blockers: Iterable[Blocker]) -> str:
+    """What to do about a refused step: "record A3, or force it to record A4 anyway as a violation"."""
+    needs = [b for b in blockers if b.kind not in FACT_KINDS]
+    steps = [need_name(b.id, b.kind) for b in needs if b.kind != "condition"]
+    conditions = [b.id for b in needs if b.kind == "condition"]
+    todo = " and ".join([*([f"record {_and(steps)}"] if steps else []),
+                         *([f"establish {_and(conditions)}"] if conditions else [])])
+    return f"{todo}, or {_anyway(step)}"
+
+
+def _anyway(step: str) -> str:
+    return f"{FORCE} to record {step} anyway as a violation"
 
 
 def attribute_hint(step: str, blockers: Iterable[Blocker]) -> str:
@@ -160,7 +221,7 @@ def attribute_hint(step: str, blockers: Iterable[Blocker]) -> str:
     rules require it), or fix the values, or force it."""
     required = [f"{b.id[len(step) + 1:]}=... ({b.citation.section}: \"{b.citation.quote}\")"
                 for b in blockers if b.kind == "attribute"]
-    return f"give {'; '.join(required)}, or force it" if required else "fix the attributes, or force it"
+    return f"give {'; '.join(required)}, or {_anyway(step)}" if required else f"fix the attributes, or {_anyway(step)}"
 
 
 def _blocker_sentence(blocker: Blocker) -> str:
@@ -172,6 +233,14 @@ def _blocker_sentence(blocker: Blocker) -> str:
     if blocker.to_start:  # a violation of a recorded step: it was taken without it
         verb = "did not hold when it was taken"
     return f"{need_name(blocker.id, blocker.kind)} {verb} ({blocker.basis.value}: \"{blocker.citation.quote}\")"
+
+
+def _would_phrase(transition: Transition) -> str:
+    if transition.after == "blocked":
+        return "be blocked again" if transition.before in ("eligible", "done") else "be blocked"
+    if transition.after == "eligible":
+        return "become eligible"
+    return f"be {transition.after}"
 
 
 def _phrase(transition: Transition) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import codes
 from ..answers.explain import Explanation
@@ -18,7 +19,6 @@ from ..answers.status import Conclusions, State
 from ..answers.ranking import Ranking
 from ..answers.resolve import match
 from ..changes import Change, FactChange
-from ..compare import Comparison, compare
 from ..engine import Engine
 from ..errors import Diagnostic, StoreError
 from ..files.sources import yaml_files
@@ -29,6 +29,11 @@ from ..pathway.facts import Baseline, known_id, load_baseline, make_fact
 from ..pathway.model import Fact
 from .document import Entry, RuleSetRef, StateDocument, StoredFact, now
 from .store import StateFile, default_path
+
+if TYPE_CHECKING:  # imported where used: a command pays only for what it answers
+    from ..answers.leverage import Leverage
+    from ..answers.rounds import Distance
+    from ..comparison import Comparison
 
 PathArg = str | Path | Iterable[str | Path] | None
 
@@ -82,6 +87,35 @@ class Workspace:
         with self._engine() as engine:
             return engine.plan(question)
 
+    def distances(self, targets: Sequence[str] = ()) -> tuple[Distance, ...]:
+        """How far each target is (ids or words; none: each goal): its plan in the fewest rounds of
+        decisions, and the chain that sets the pace."""
+        from ..answers.rounds import distance
+
+        with self._engine() as engine:
+            evaluation = engine.evaluation()
+            return tuple(distance(self.pathway, self.reading, evaluation, engine.resolve(t))
+                         for t in (targets or self.pathway.goals))
+
+    def standing(self) -> tuple[Conclusions, tuple[Distance, ...]]:
+        """Every conclusion, and how far each goal is: what `status` shows, from one engine."""
+        from ..answers.rounds import distance
+
+        with self._engine() as engine:
+            evaluation = engine.evaluation()
+            return engine.conclusions(), tuple(distance(self.pathway, self.reading, evaluation, goal)
+                                               for goal in self.pathway.goals)
+
+    def leverage(self, targets: Sequence[str] = ()) -> tuple[Leverage, ...]:
+        """For each target (ids or words; none: each goal), the actions that can be taken now, alone or
+        a few together, ranked by what they make possible toward it."""
+        from ..answers.leverage import leverage
+
+        with self._engine() as engine:
+            evaluation = engine.evaluation()
+            return tuple(leverage(self.pathway, self.reading, evaluation, engine.resolve(t))
+                         for t in (targets or self.pathway.goals))
+
     def what_if(self, changes: Sequence[FactChange]) -> Change:
         """What `changes` would move; nothing is stored."""
         with self._engine() as engine:
@@ -100,14 +134,19 @@ class Workspace:
                 targets: Sequence[str] = (), rules: PathArg = None) -> Comparison:
         """The current facts under the reading in force and under `other` (a profile, with `choose`), of
         this rule set or of the rule set in the files `rules`."""
-        state = self._current()
+        from ..comparison import compare
+
         pathway = load_pathway(rules) if rules is not None else self.pathway
-        return compare(self.pathway, _facts(state), self.reading, pathway.readings.resolve(other, choose),
+        return compare(self.pathway, self._held(), self.reading, pathway.readings.resolve(other, choose),
                        targets=targets, measures=self.measures, other=pathway)
 
     def history(self) -> list[Entry]:
         """What was asserted and retracted, when, and on whose word."""
         return list(self._current().history)
+
+    def recorded(self) -> tuple[Fact, ...]:
+        """The facts the state file holds (the baseline's until something is recorded), in order."""
+        return _facts(self._current())
 
     # -- changes ---------------------------------------------------------
 
@@ -125,7 +164,7 @@ class Workspace:
             else:
                 known_id(self.pathway, item.id)
         with self.store.transaction() as (stored, box):
-            state = self._checked(stored) if stored is not None else self._initial()
+            state = self._state_of(stored)
             with Engine(self.pathway, _facts(state), reading=self.reading, measures=self.measures) as engine:
                 change = engine.apply(changes, force=force)
                 time = now()
@@ -147,8 +186,10 @@ class Workspace:
                     entries.append(Entry(time=time, action=item.action, fact=id_, attributes=attributes,
                                          source=source, forced=forced))
                 order = [f.id for f in engine.facts]
-            box.append(state.model_copy(update={
-                "rules": self._rule_set(), "facts": [kept[i] for i in order], "history": entries}))
+            written = state.model_copy(update={
+                "rules": self._rule_set(), "facts": [kept[i] for i in order], "history": entries})
+            box.append(written)
+        self._wrote(written)
         return change
 
     def reset(self) -> Path | None:
@@ -158,17 +199,29 @@ class Workspace:
             state = self._initial()
             history = [Entry(time=now(), action="reset", source=f"previous state kept at {backup}" if backup else None),
                        *state.history]
-            box.append(state.model_copy(update={"history": history}))
+            written = state.model_copy(update={"history": history})
+            box.append(written)
+        self._wrote(written)
         return backup
 
     # -- internals -------------------------------------------------------
 
     def _engine(self) -> Engine:
-        return Engine(self.pathway, _facts(self._current()), reading=self.reading, measures=self.measures)
+        return Engine(self.pathway, self._held(), reading=self.reading, measures=self.measures)
+
+    def _held(self) -> tuple[Fact, ...]:
+        """The facts answers are given from: the stored ones (a supposing workspace adds its own)."""
+        return _facts(self._current())
 
     def _current(self) -> StateDocument:
-        stored = self.store.read()
+        return self._state_of(self.store.read())
+
+    def _state_of(self, stored: StateDocument | None) -> StateDocument:
+        """The state a read found (checked), or the initial one when there is no file yet."""
         return self._checked(stored) if stored is not None else self._initial()
+
+    def _wrote(self, state: StateDocument) -> None:
+        """Told of each state this workspace has written (a shell's session keeps track with it)."""
 
     def _rule_set(self) -> RuleSetRef:
         return RuleSetRef(id=self.pathway.id, fingerprint=self.pathway.fingerprint)

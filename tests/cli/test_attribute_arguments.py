@@ -64,9 +64,10 @@ def test_regression_a_misspelt_depot_location_is_refused_with_a_suggestion():
 
 def test_a_depot_without_its_required_location_is_refused_then_violated_when_forced():
     line = one_error_line(perimeter(*WILDFIRE, "assert", "shared-depot"), 1)
-    assert line == ("perimeter: shared-depot cannot be recorded as done: location is required, no location is "
-                    "given (give location=... (Section 9: \"The depot shall stand in Alder or Birchmoor, the two "
-                    "provinces with a rail line to the Long Ridge.\"), or force it)")
+    assert line == ("perimeter: shared-depot needs attributes the rules ask for: location is required, no location "
+                    "is given. Give location=... (Section 9: \"The depot shall stand in Alder or Birchmoor, the two "
+                    "provinces with a rail line to the Long Ridge.\"), or use --force to record shared-depot anyway "
+                    "as a violation.")
     assert wildfire("assert", "shared-depot", "--force").startswith("shared-depot recorded but violated")
     document = status(*WILDFIRE)
     (blocker,) = next(s for s in document["steps"] if s["id"] == "shared-depot")["blockers"]

@@ -68,7 +68,7 @@ def test_status_text_shows_the_state_file_and_every_step(state):
 # -- next ------------------------------------------------------------------
 
 def test_next_lists_what_can_be_taken_now_in_the_papers_order():
-    assert as_json("next") == {"steps": [
+    assert as_json("next") == {"format": 1, "steps": [
         {"id": "A1", "title": "SEDENA creates an HA/DR command"},
         {"id": "A2", "title": "SEMAR creates an HA/DR command"},
         {"id": "B3", "title": "Canada and the US establish a law enforcement training center"}]}
@@ -82,7 +82,7 @@ def test_next_says_so_when_nothing_can_be_taken(tmp_path):
     rules = write_rules(tmp_path, ("plan", []))
     ok("--rules", str(rules), "assert", "plan")
     assert ok("--rules", str(rules), "next").strip() == "No step can be taken now."
-    assert as_json("--rules", str(rules), "next") == {"steps": []}
+    assert as_json("--rules", str(rules), "next") == {"format": 1, "steps": []}
 
 
 # -- why -------------------------------------------------------------------
@@ -229,7 +229,9 @@ def test_a_refused_step_exits_1_names_what_is_unmet_and_stores_nothing(state):
     ok("assert", "A1")
     before = state.read_bytes()
     line = one_error_line(perimeter("assert", "A4", "location=Mexico", "leader=Mexican"), 1)
-    assert line == "perimeter: A4 cannot be recorded as done: A3 (stated) (establish them first, or force it)"
+    assert line == ('perimeter: A4 needs A3 first (stated: "With the experience Mexico will have after forming its Joint '
+                    'Force Humanitarian Assistance/Disaster Relief Command"). Record A3, or use --force to record A4 '
+                    'anyway as a violation.')
     assert state.read_bytes() == before
 
 
@@ -237,7 +239,7 @@ def test_a_batch_with_one_refusal_stores_none_of_it(state):
     ok("assert", "B3")
     before = state.read_bytes()
     line = one_error_line(perimeter("assert", "A1", "A2", "A4", "location=Mexico", "leader=Mexican"), 1)
-    assert "A4 cannot be recorded as done: A3 (stated)" in line
+    assert 'A4 needs A3 first (stated: "' in line
     assert state.read_bytes() == before
     assert states(as_json("status"))["A1"] == "eligible"
 
@@ -264,8 +266,9 @@ def test_a4_without_where_and_who_is_refused_quoting_the_paper_and_forced_is_vio
     ok("assert", "A1", "A2", "A3")
     before = state.read_bytes()
     line = one_error_line(perimeter("assert", "A4"), 1)
-    assert line.startswith("perimeter: A4 cannot be recorded as done: location is required, no location is given, "
-                           "leader is required, no leader is given (give location=... ")
+    assert line.startswith("perimeter: A4 needs attributes the rules ask for: location is required, no location is "
+                           "given; leader is required, no leader is given. Give location=... ")
+    assert line.endswith("or use --force to record A4 anyway as a violation.")
     assert '"The location of this new bi-national organization should be in Mexico."' in line
     assert '"The leader of this organization should also be a Mexican."' in line
     assert state.read_bytes() == before
@@ -334,7 +337,7 @@ def test_retracting_what_is_not_recorded_is_refused(state):
 # -- what-if ---------------------------------------------------------------
 
 def test_what_if_reports_without_storing(state):
-    assert ok("what-if", "vetting").strip() == "vetting established: B1 and B2 are now eligible"
+    assert ok("what-if", "vetting").strip() == "if vetting were established, B1 and B2 would become eligible"
     assert not state.exists()
     ok("assert", "A1")
     before = state.read_bytes()
@@ -414,7 +417,8 @@ def test_why_and_plan_answer_several_targets_each():
     why = ok("why", "A1", "A7")
     assert why.startswith("A1: ") and "\n\nA7: Mexico joins NORAD" in why
     plans = json.loads(ok("plan", "A1", "A7", "--json"))
-    assert [p["target"] for p in plans] == ["A1", "A7"]
+    assert plans["format"] == 1 and [p["target"] for p in plans["answers"]] == ["A1", "A7"]
+    assert all("format" not in p for p in plans["answers"]), "the format is the whole document's, said once"
 
 
 # -- history and reset -------------------------------------------------------

@@ -37,7 +37,7 @@ def test_an_ambiguous_question_still_shows_how_it_was_read_before_the_error_line
 
 def test_several_targets_each_show_their_reading():
     document = json.loads(invoke("why", "A1", "A7", "--explain-match", "--json").stdout)
-    assert [(d["target"], d["match"]["exact"]) for d in document] == [("A1", True), ("A7", True)]
+    assert [(d["target"], d["match"]["exact"]) for d in document["answers"]] == [("A1", True), ("A7", True)]
 
 
 def test_a_misspelt_word_is_shown_as_the_word_it_was_read_as():

@@ -53,7 +53,7 @@ def test_the_distribution_installs_one_top_level_package_named_perimeter():
     assert {"perimeter/scenarios/run.py", "perimeter/data/rules/scenarios/pathway.yaml",
             "perimeter/data/rules/scenarios/readings.yaml",
             "perimeter/data/rules/examples/approval/scenarios.yaml"} <= installed, "scenario tests ship"
-    assert {"perimeter/data/rules/readings.yaml", "perimeter/pathway/readings.py", "perimeter/compare.py",
+    assert {"perimeter/data/rules/readings.yaml", "perimeter/pathway/readings.py", "perimeter/comparison.py",
             "perimeter/cli/readings.py", "perimeter/cli/show.py"} <= installed, "readings ship"
     assert not any(name.endswith(".c") for name in installed), "the shim's C source is not package data"
 
@@ -100,7 +100,8 @@ def test_the_readme_library_example_runs_from_root_and_prints_what_its_comments_
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "['A5', 'A6']",
-        "A3 cannot be recorded as done: A1 (stated), A2 (stated)",
+        'A3 needs A1 and A2 first (stated: "Once SEDENA and SEMAR have formed their own separate humanitarian '
+        'assistance/disaster relief commands")',
         "['B1', 'B2']",
         "State.VIOLATED",
         "['B1', 'B2']",

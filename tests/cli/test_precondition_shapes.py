@@ -86,7 +86,8 @@ def test_why_json_has_the_group_node_and_its_members(a7):
 
 def test_assert_refuses_a7_naming_the_group_and_takes_it_once_a_member_holds(a7):
     line = one_error_line(perimeter(*a7, "assert", "A7"), 1)
-    assert line == "perimeter: A7 cannot be recorded as done: one of A4, A6 (stated) (establish them first, or force it)"
+    assert line == ('perimeter: A7 needs one of A4, A6 first (stated: "q"). Record one of A4, A6, or use --force to '
+                    'record A7 anyway as a violation.')
     assert invoke(*a7, "assert", "A6").exit_code == 0
     assert invoke(*a7, "assert", "A7").exit_code == 0
     assert re.search(r"A7\s+done", invoke(*a7, "status").stdout)

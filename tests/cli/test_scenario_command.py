@@ -107,7 +107,7 @@ def test_an_unexpected_refusal_is_a_failure_not_a_crash(tmp_path):
 def test_json_gives_the_mismatches_and_the_coverage_as_data(tmp_path, capsys):
     path = _write(tmp_path, "scenarios:\n  - name: s\n    do: [{assert: A1}]\n    expect: {done: [A2]}\n")
     document = json.loads(main(capsys, "test", str(path), "--json", "--coverage").stdout)
-    assert set(document) == {"pathway", "reading", "passed", "counts", "files", "scenarios", "coverage"}
+    assert set(document) == {"format", "pathway", "reading", "passed", "counts", "files", "scenarios", "coverage"}
     assert (document["pathway"], document["reading"], document["passed"]) == ("downie-2013", "default", False)
     assert document["counts"] == {"scenarios": 1, "passed": 0, "failed": 1}
     (scenario,) = document["scenarios"]

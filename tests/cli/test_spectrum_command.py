@@ -64,7 +64,8 @@ def test_what_if_reports_how_the_chart_moves():
     moves = json.loads(result.stdout)["spectrum"]
     assert moves == [{"id": "us_mexico", "from": 8, "to": 13, "from_name": "Combined operations",
                       "to_name": "Active participation in a command in the other country"}]
-    assert "US/Mexico moves from Combined operations" in json.loads(result.stdout)["summary"]
+    assert "US/Mexico would move from Combined operations" in json.loads(result.stdout)["summary"]
+    assert json.loads(result.stdout)["hypothetical"] is True
 
     # A4 without where and who is violated, and puts no one in a command in the other country.
     bare = json.loads(runner.invoke(app, ["what-if", *facts[:5], *facts[7:], "--json"]).stdout)

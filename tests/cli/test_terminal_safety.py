@@ -32,7 +32,7 @@ from perimeter import Fact, open_engine
 from perimeter.cli import graph, readings, render, show
 from perimeter.cli.main import run
 from perimeter.cli.svg import chart_svg
-from perimeter.compare import compare
+from perimeter.comparison import compare
 from perimeter.errors import Diagnostic
 from perimeter.files.sanitise import first_unsafe, for_terminal
 from perimeter.pathway.model import Citation

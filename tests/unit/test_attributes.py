@@ -200,8 +200,9 @@ def test_a_missing_required_attribute_is_refused_naming_it_and_its_citation(engi
     engine = engines(compile_rules(_vote()), backend=backend)
     with pytest.raises(RefusedError) as refused:
         engine.assert_fact("vote", {"held": "2013-03-01"})
-    assert refused.value.message == "vote cannot be recorded as done: count is required, no count is given"
-    assert refused.value.hint == 'give count=... (Article 4: "The vote is recorded with its count."), or force it'
+    assert refused.value.message == "vote needs attributes the rules ask for: count is required, no count is given"
+    assert refused.value.hint == ('give count=... (Article 4: "The vote is recorded with its count."), '
+                                  'or force it to record vote anyway as a violation')
     assert [(b.id, b.kind) for b in refused.value.blockers] == [("vote.count", "attribute")]
     assert engine.facts == ()
 

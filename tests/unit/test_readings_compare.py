@@ -1,4 +1,4 @@
-"""perimeter.pathway.readings and perimeter.compare: choices, profiles, the reading in force, two readings compared."""
+"""perimeter.pathway.readings and perimeter.comparison: choices, profiles, the reading in force, two readings compared."""
 
 from __future__ import annotations
 

@@ -161,10 +161,11 @@ def test_a_step_lacking_a_group_is_refused_with_the_group_named(make):
     with pytest.raises(RefusedError) as refused:
         engine.assert_fact("approve")
     assert [b.id for b in refused.value.blockers] == ["2 of T1|T2|T3"]
-    assert "approve cannot be recorded as done: 2 of T1, T2, T3 (stated)" in str(refused.value)
+    assert 'approve needs 2 of T1, T2, T3 first (stated: "' in str(refused.value)
+    assert refused.value.hint == "record 2 of T1, T2, T3, or force it to record approve anyway as a violation"
     with pytest.raises(RefusedError) as refused:
         engine.assert_fact("A7")
-    assert "A7 cannot be recorded as done: one of A3, A5 (stated)" in str(refused.value)
+    assert 'A7 needs one of A3, A5 first (stated: "' in str(refused.value)
     assert {f.id for f in engine.facts} == {"T1"}
 
 
