@@ -17,7 +17,7 @@ from perimeter.files.sanitise import for_screen
 from perimeter.files.sanitise import for_terminal as safe
 from perimeter.present.words import need_name, warrant
 
-from . import render, targets
+from . import layout, render, targets
 from .completion import complete_ids
 from .facts_args import UsageError
 
@@ -59,7 +59,7 @@ def leverage_text(answer: Leverage) -> str:
         lines.append(f"   then: {_way(answer, lever)}")
         for n, cited in enumerate(lever.links):
             lines.append(("   why: " if n == 0 else "        ") + link_text(cited))
-    return "\n".join(lines)
+    return layout.fit("\n".join(lines))
 
 
 def _acts(lever: Lever) -> str:
@@ -109,7 +109,7 @@ def rounds_text(distance: Distance) -> str:
     lines += [f"  round {n}: " + safe(", ".join(ids)) for n, ids in enumerate(distance.rounds, 1)]
     lines.append("The pace is set by " + safe(" -> ".join(distance.pace)) + ":")
     lines += ["  " + link_text(cited) for cited in distance.links]
-    return "\n".join(lines)
+    return "\n".join([text, layout.fit("\n".join(lines[1:]))])
 
 
 def distance_lines(distances: Sequence[Distance]) -> list[str]:
@@ -124,7 +124,7 @@ def distance_lines(distances: Sequence[Distance]) -> list[str]:
             pace = [*pace[:3], "...", *pace[-3:]]
         lines.append(safe(f"distance to {d.target}: {_rounds(d.count)} of decisions, {_items(d.size)}; "
                           f"paced by {' -> '.join(pace)}"))
-    return lines
+    return [out for line in lines for out in layout.fit_line(line)]
 
 
 def status_json(text: str, distances: Sequence[Distance]) -> str:

@@ -10,6 +10,7 @@ from perimeter import Reading, Readings
 from perimeter.comparison import Comparison
 from perimeter.files.sanitise import for_terminal as safe
 
+from .layout import fit
 from .render import document
 
 
@@ -32,7 +33,7 @@ def readings_json(readings: Readings, in_force: Reading) -> str:
 
 def readings_text(readings: Readings, in_force: Reading) -> str:
     if not readings.choices:
-        return safe(f"The rule set leaves no choice open; reading in force: {in_force.label}.")
+        return fit(safe(f"The rule set leaves no choice open; reading in force: {in_force.label}."))
     lines = [f"Reading in force: {in_force.label}", ""]
     profiles = list(readings.profiles.values())
     for choice in readings.choices.values():
@@ -49,7 +50,7 @@ def readings_text(readings: Readings, in_force: Reading) -> str:
     lines += [f"  {p.id}: {p.title}" + (f" ({p.note})" if p.note else "") for p in profiles]
     lines.append("")
     lines.append("* = in force; [...] = the profiles that pick it. Pick with --reading PROFILE or --choose CHOICE=ALTERNATIVE.")
-    return "\n".join(safe(line) for line in lines)
+    return fit("\n".join(safe(line) for line in lines))
 
 
 def compare_json(comparison: Comparison) -> str:
@@ -86,4 +87,4 @@ def compare_text(comparison: Comparison) -> str:
         lines.append(f"An order that tells them apart: {lead}{last} is accepted under {taker} and refused under {other}.")
     else:
         lines.append(f"No sequence of asserts tells them apart (searched {comparison.searched} fact sets).")
-    return "\n".join(safe(line) for line in lines)
+    return fit("\n".join(safe(line) for line in lines))

@@ -33,15 +33,23 @@ from perimeter.state.document import Entry
 from perimeter.present.words import how_to_take, need_name, warrant
 from perimeter.answers.status import FACT_KINDS
 
+from . import layout
+
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}
 
 
 def colour_enabled() -> bool:
-    """Colour on a terminal, never with NO_COLOR set (https://no-color.org); CLICOLOR_FORCE forces it."""
+    """Colour on a terminal, as the conventions say (and as Python 3.13 orders them): never with NO_COLOR
+    set (https://no-color.org); always with FORCE_COLOR set (https://force-color.org) or CLICOLOR_FORCE
+    other than 0; never with TERM=dumb; otherwise only when stdout is a terminal."""
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(os.environ.get("CLICOLOR_FORCE")) or sys.stdout.isatty()
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE", "0") != "0":
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 def paint(text: str, state: str) -> str:
@@ -71,17 +79,9 @@ def versioned(text: str) -> str:
     return document(fields)
 
 
-def _table(rows: list[list[str]], states: list[str | None] | None = None) -> str:
-    """Left-aligned columns; the second column painted by state when given."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
-        state = states[n] if states else None
-        if state:
-            cells[1] = paint(cells[1], state)
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+def _table(rows: list[list[str]], states: list[str | None] | None = None, shortened: int | None = None) -> str:
+    """Left-aligned columns fitted to the terminal (cli/layout.py); the second column painted by state when given."""
+    return layout.table(rows, states, paint, shortened)
 
 
 def _blocker(b: Any) -> dict[str, Any]:
@@ -123,10 +123,12 @@ def status_text(conclusions: Conclusions, state_file: str) -> str:
     holding = [safe(c.id) for c in conclusions.conditions if c.holds]
     missing = [safe(c.id) for c in conclusions.conditions if not c.holds]
     return "\n".join([
-        safe(f"{conclusions.pathway} (reading: {conclusions.reading.label}); state: {state_file}"), "",
-        _table(rows, states), "",
-        f"conditions holding ({len(holding)}): {', '.join(holding) or 'none'}",
-        f"conditions not holding ({len(missing)}): " + (", ".join(paint(m, "absent") for m in missing) or "none"),
+        *layout.fit_line(safe(f"{conclusions.pathway} (reading: {conclusions.reading.label}); "
+                              f"state: {layout.shown_path(state_file)}")), "",
+        _table(rows, states, shortened=2), "",
+        *layout.fit_line(f"conditions holding ({len(holding)}): {', '.join(holding) or 'none'}"),
+        *layout.fit_line(f"conditions not holding ({len(missing)}): "
+                         + (", ".join(paint(m, "absent") for m in missing) or "none")),
     ])
 
 
@@ -139,7 +141,7 @@ def next_text(conclusions: Conclusions, ids: list[str]) -> str:
     if not ids:
         return "No step can be taken now."
     titles = {s.id: s.title for s in conclusions.steps}
-    return _table([[safe(i), safe(titles[i])] for i in ids])
+    return _table([[safe(i), safe(titles[i])] for i in ids], shortened=1)
 
 
 # -- why and plan --------------------------------------------------------
@@ -194,7 +196,7 @@ def why_text(answer: Explanation | RelationshipAnswer) -> str:
         for s in answer.support:
             source = f" [{s.fact.source}]" if s.fact and s.fact.source else ""
             lines.append(safe(f"  {need_name(s.id, s.kind)} ({warrant(s.basis, s.under)}) {s.citation.section}: \"{s.citation.quote}\"{source}"))
-    return "\n".join(lines)
+    return layout.fit("\n".join(lines))
 
 
 INDENT_LEVELS = 12
@@ -226,11 +228,11 @@ def plan_json(plan: Plan) -> str:
 
 def plan_text(plan: Plan) -> str:
     if not plan.items:
-        return safe(f"{plan.target}: nothing to do ({plan.reason}).")
+        return layout.fit(safe(f"{plan.target}: nothing to do ({plan.reason})."))
     rows = [[f"{n}.", safe(item.action), safe(item.id),
              safe(item.title + (f" ({how})" if (how := how_to_take(item.required, item.constraints)) else ""))]
             for n, item in enumerate(plan.items, 1)]
-    return f"Plan for {safe(plan.target)}:\n" + _table(rows)
+    return layout.fit(f"Plan for {safe(plan.target)}:") + "\n" + _table(rows)
 
 
 # -- changes and history -------------------------------------------------
@@ -258,7 +260,7 @@ def history_text(entries: list[Entry]) -> str:
     for e in entries:
         attributes = " ".join(f"{k}={v}" for k, v in e.attributes.items())
         fact = " ".join(filter(None, [e.fact or "", attributes, "(forced)" if e.forced else ""]))
-        rows.append([safe(e.time), safe(e.action), safe(fact), safe(e.source or "")])
+        rows.append([safe(e.time), safe(e.action), safe(fact), safe(layout.shown_paths(e.source or ""))])
     return _table(rows)
 
 
@@ -279,15 +281,12 @@ def spectrum_json(chart: Chart) -> str:
 
 def spectrum_text(chart: Chart) -> str:
     """Each relationship as a bar on the scale, Chart 1 in a terminal."""
-    titles = [safe(s.title) for s in chart.relationships]
-    width = max(len(title) for title in titles)
     top = len(chart.scale) - 1
-    lines = [safe(chart.title), safe(f"0 = {chart.scale[0]} ... {top} = {chart.scale[top]}"), ""]
-    for title, s in zip(titles, chart.relationships):
-        bar = "█" * (s.level + 1) + "·" * (top - s.level)
-        lines.append(f"{title:<{width}}  {paint(bar, 'done')}  {s.level:>2} {safe(s.level_name)}")
-    lines += ["", "levels:"] + [f"  {i:>2} {safe(name)}" for i, name in enumerate(chart.scale)]
-    return "\n".join(lines)
+    lines = layout.fit("\n".join([safe(chart.title), safe(f"0 = {chart.scale[0]} ... {top} = {chart.scale[top]}"), ""]))
+    rows = [[safe(s.title), "█" * (s.level + 1) + "·" * (top - s.level), f"{s.level:>2} {safe(s.level_name)}"]
+            for s in chart.relationships]
+    levels = [f"  {i:>2} {safe(name)}" for i, name in enumerate(chart.scale)]
+    return "\n".join([lines, _table(rows, ["done"] * len(rows), shortened=0), "", layout.fit("\n".join(["levels:", *levels]))])
 
 
 def relationship_text(answer: RelationshipAnswer) -> str:
@@ -298,7 +297,7 @@ def relationship_text(answer: RelationshipAnswer) -> str:
             evidence = f" {m.citation.section}: \"{m.citation.quote}\"" if m.citation else ""
             steps = f" [put in place by {', '.join(m.by_steps)}]" if m.by_steps else ""
             lines.append(f"  {m.index:>2} {m.name}{evidence}{steps}")
-    return "\n".join(safe(line) for line in lines)
+    return layout.fit("\n".join(safe(line) for line in lines))
 
 
 # -- check -----------------------------------------------------------------

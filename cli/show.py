@@ -12,6 +12,7 @@ from perimeter import Pathway, Reading
 from perimeter.answers.status import constraint_title
 from perimeter.files.sanitise import for_terminal as safe
 
+from .layout import fit
 from .render import document
 
 
@@ -66,7 +67,7 @@ def show_text(rule: Any, pathway: Pathway | None = None, reading: Reading | None
         lines.append(f"note: {rule.note}")
     if pathway is not None and reading is not None:
         lines += _readings_of(rule.id, pathway, reading)
-    return "\n".join(safe(line) for line in lines)
+    return fit("\n".join(safe(line) for line in lines))
 
 
 def _readings_of(id_: str, pathway: Pathway, reading: Reading) -> list[str]:

@@ -14,6 +14,8 @@ from perimeter.answers.resolve import resolve, several
 from perimeter.files.sanitise import for_terminal as safe
 from perimeter.state.workspace import Workspace
 
+from .layout import fit
+
 A = TypeVar("A")
 
 
@@ -53,7 +55,7 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
             lines.append("  read as: " + ", ".join(f"{safe(w)} -> {safe(n)}" for w, n in ranking.spelled.items()))
         if ranking.unknown:
             lines.append("  words that name nothing: " + ", ".join(safe(w) for w in ranking.unknown))
-    return "\n".join(lines)
+    return "\n".join([text, fit("\n".join(lines[1:]))])
 
 
 def each(answers: Sequence[A], render: Callable[[A], str], json_: bool, dumps: Callable[[object], str]) -> str:

@@ -97,7 +97,8 @@ def test_the_default_place_is_shown_by_status_and_used(tmp_path, monkeypatch, xd
     else:
         monkeypatch.delenv("XDG_STATE_HOME")
         expected = tmp_path / "home" / ".local" / "state" / "perimeter" / "state.yaml"
-    assert f"state: {expected}" in ok("status").splitlines()[0]
+    shown = "~/.local/state/perimeter/state.yaml" if not xdg else expected  # text shows a path under home as ~/
+    assert f"state: {shown}" in ok("status").splitlines()[0]
     ok("assert", "A1")
     assert expected.exists() and "A1" in [f["id"] for f in yaml.safe_load(expected.read_text())["facts"]]
 

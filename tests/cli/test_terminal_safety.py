@@ -358,7 +358,8 @@ def assert_terminal_safe(raw: bytes) -> None:
 
 def test_under_a_terminal_no_hostile_byte_is_written(tmp_path):
     env = {"PERIMETER_STATE": str(tmp_path / "state" / "state.yaml"), "XDG_STATE_HOME": str(tmp_path / "xdg"),
-           "NO_COLOR": "", "CLICOLOR_FORCE": ""}
+           "NO_COLOR": "", "CLICOLOR_FORCE": "", "FORCE_COLOR": "", "TERM": "xterm",
+           "COLUMNS": "400"}  # wide: one row per entry, so a forged row would show as a row of its own
     hostile_rules = tmp_path / "hostile.yaml"
     shutil.copyfile(CASES / "bad" / "rules-control-title.yaml", hostile_rules)
 
