@@ -211,7 +211,9 @@ def shell_session() -> dict[str, Any]:
         one_shot = []
         for line in SESSION[:8]:  # the lines that need no supposition
             started = children()
-            subprocess.run([*command, *_words(line)], capture_output=True, text=True, env=env, timeout=600)
+            # A refused command would be timed as if it answered: it fails the benchmark instead.
+            subprocess.run([*command, *_words(line)], capture_output=True, text=True, env=env, timeout=600,
+                           check=True)
             one_shot.append(children() - started)
     return {"shell_startup_ms": empty * 1000, "shell_line_ms": max(0.0, scripted - empty) / len(SESSION) * 1000,
             "one_shot_ms": statistics.median(one_shot) * 1000}

@@ -107,8 +107,10 @@ def compare(pathway: Pathway, facts: Iterable[Fact], first: Reading, second: Rea
                 plans.append(PlanDifference(target=target, orders=orders))
         chart = []
         if pathway.spectrum is not None and other.spectrum is not None:
-            for x, y in zip(a.chart().relationships, b.chart().relationships):
-                if x.level != y.level:
+            standings = {y.id: y for y in b.chart().relationships}  # paired by id: two rule sets may differ
+            for x in a.chart().relationships:
+                y = standings.get(x.id)
+                if y is not None and x.level != y.level:
                     chart.append(StandingDifference(id=x.id, levels=(x.level, y.level),
                                                     names=(x.level_name, y.level_name)))
         telling, searched = _telling((pathway, other), frozenset(f.id for f in facts), (first, second))

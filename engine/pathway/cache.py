@@ -114,7 +114,8 @@ def _contents(key: dict[str, Any]) -> str | None:
     digest = hashlib.sha256()
     try:
         for _, real, size, *_ in key["files"]:
-            digest.update(read_bounded(Path(real), max(size, 1) + 1)[0])
+            # The reader's own limit: a file too large to load is refused before it is read whole.
+            digest.update(read_bounded(Path(real), min(max(size, 1) + 1, reading.MAX_FILE_BYTES))[0])
     except (PerimeterError, OSError):
         return None
     return digest.hexdigest()

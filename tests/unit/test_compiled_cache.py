@@ -146,3 +146,16 @@ def test_a_file_rewritten_within_one_tick_of_the_clock_is_told_by_its_bytes(fold
     load_pathway(rules)
     rules.write_text(rules.read_text().replace("Step 7", "Step Z"))
     assert load_pathway(rules).steps["s7"].title == "Step Z"
+
+
+def test_regression_a_rule_file_over_the_readers_limit_is_never_read_whole_for_the_cache(folder, rules, monkeypatch):
+    from perimeter import LoadError
+    from perimeter.files import read as reading
+
+    asked: list[int] = []
+    real = cache.read_bounded
+    monkeypatch.setattr(cache, "read_bounded", lambda path, limit, *a: asked.append(limit) or real(path, limit, *a))
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1024)  # the rules file is larger than this
+    with pytest.raises(LoadError):
+        load_pathway(rules)
+    assert asked and max(asked) <= 1024, "the cache reads no more than the reader would"

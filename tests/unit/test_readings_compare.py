@@ -81,3 +81,20 @@ def test_compare_finds_a_longer_telling_order_and_none_where_the_readings_agree(
     assert told is not None and told.asserts == ("survey", "paint") and told.accepted_by == 1, told
     same = compare(RULES, (), DEFAULT_READING, DEFAULT_READING)
     assert (same.steps, same.plans, same.telling) == ((), (), None) and same.searched > 1
+
+
+def test_regression_chart_standings_of_two_rule_sets_are_paired_by_relationship_not_by_position(tmp_path):
+    import shutil
+
+    import yaml
+
+    from perimeter import Workspace
+    from builders import REPO
+
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules, ignore=shutil.ignore_patterns("scenarios", "examples"))
+    spectrum = yaml.safe_load((rules / "spectrum.yaml").read_text(encoding="utf-8"))
+    spectrum["spectrum"]["relationships"].reverse()  # the same relationships, listed the other way round
+    (rules / "spectrum.yaml").write_text(yaml.safe_dump(spectrum, sort_keys=False), encoding="utf-8")
+    workspace = Workspace(tmp_path / "state.yaml")
+    assert workspace.compare(rules=rules).chart == ()
