@@ -30,7 +30,7 @@ def complete_recorded(ctx: typer.Context, incomplete: str) -> list[str]:
         recorded = [f.id for f in workspace.recorded()]
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
-    return _starting(recorded, incomplete)
+    return starting(recorded, incomplete)
 
 
 def _ids_starting(ctx: typer.Context, incomplete: str, facts_only: bool) -> list[str]:
@@ -45,7 +45,7 @@ def _ids_starting(ctx: typer.Context, incomplete: str, facts_only: bool) -> list
 def ids_starting(pathway: perimeter.Pathway, incomplete: str, facts_only: bool = False) -> list[str]:
     """The step and condition ids of `pathway` that start with `incomplete` (any case); `facts_only`:
     those a fact may name."""
-    return _starting([i for i in (*pathway.steps, *pathway.conditions) if not facts_only or pathway.assertable(i)],
+    return starting([i for i in (*pathway.steps, *pathway.conditions) if not facts_only or pathway.assertable(i)],
                      incomplete)
 
 
@@ -61,15 +61,16 @@ def complete_choices(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def profiles_starting(readings: perimeter.Readings, incomplete: str) -> list[str]:
     """The profiles of `readings` that start with `incomplete`."""
-    return _starting(list(readings.profiles), incomplete)
+    return starting(list(readings.profiles), incomplete)
 
 
 def choices_starting(readings: perimeter.Readings, incomplete: str) -> list[str]:
     """`CHOICE=ALTERNATIVE` for every alternative of `readings` that starts with `incomplete`."""
-    return _starting([f"{c.id}={a.id}" for c in readings.choices.values() for a in c.alternatives], incomplete)
+    return starting([f"{c.id}={a.id}" for c in readings.choices.values() for a in c.alternatives], incomplete)
 
 
-def _starting(names: list[str], incomplete: str) -> list[str]:
+def starting(names: list[str], incomplete: str) -> list[str]:
+    """The names that begin with `incomplete`, compared without case."""
     return [n for n in names if n.casefold().startswith(incomplete.casefold())]
 
 

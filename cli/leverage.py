@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
-from perimeter import Distance, Leverage, Lever, Link
-from perimeter.files.sanitise import for_screen
 from perimeter.files.sanitise import for_terminal as safe
 from perimeter.present.words import need_name, warrant
 
 from . import layout, render, targets
 from .completion import complete_ids
 from .facts_args import UsageError
+from .output import echo
+
+if TYPE_CHECKING:  # annotations only: the answers' modules load when an answer is asked for
+    from perimeter import Distance, Leverage, Lever, Link
 
 PACE_SHOWN = 8
 """Links of a pace shown in `status`'s one line; a longer chain shows its ends."""
@@ -37,7 +39,7 @@ def leverage(ctx: typer.Context,
         raise UsageError("this rule set has no goal to weigh actions against", hint="name a target: leverage TARGET")
     answers = workspace.leverage(asked)
     text = targets.each(answers, leverage_json if json_ else leverage_text, json_, render.dumps)
-    typer.echo(for_screen(text), color=render.colour_enabled())
+    echo(text)
 
 
 def leverage_json(answer: Leverage) -> str:
@@ -140,4 +142,4 @@ def _rounds(count: int) -> str:
 
 
 def _items(count: int) -> str:
-    return f"{count} step{'s' if count != 1 else ''} and conditions" if count != 1 else "1 step or condition"
+    return f"{count} steps and conditions" if count != 1 else "1 step or condition"

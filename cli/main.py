@@ -113,7 +113,7 @@ def next_(ctx: typer.Context, json_: bool = JSON) -> None:
 
 @app.command()
 def why(ctx: typer.Context,
-        target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or a question in words.",
+        target: list[str] = typer.Argument(..., metavar="TARGET...", help="A step id, condition id, 'goal', or a question in words.",
                                            autocompletion=_complete_ids),
         explain_match: bool = typer.Option(False, "--explain-match",
                                            help="Also show how the words were read: what matched, the runners-up."),
@@ -135,7 +135,7 @@ def why(ctx: typer.Context,
 
 @app.command()
 def plan(ctx: typer.Context,
-         target: list[str] = typer.Argument(..., help="A step id, condition id, 'goal', or words.",
+         target: list[str] = typer.Argument(..., metavar="TARGET...", help="A step id, condition id, 'goal', or words.",
                                             autocompletion=_complete_ids),
          rounds: bool = typer.Option(False, "--rounds", help="Also group it into the fewest rounds of decisions, "
                                                               "and name the chain that sets the pace."),

@@ -153,11 +153,11 @@ def schema_of(command: str) -> dict[str, Any]:
     from .facts_args import UsageError
 
     if command not in SCHEMAS:
-        import difflib
+        from perimeter.suggest import close_matches, did_you_mean
 
-        near = difflib.get_close_matches(command, SCHEMAS, n=3)
+        near = close_matches(command, SCHEMAS)
         raise UsageError(f"no command '{command}' answers in JSON",
-                         hint=f"did you mean '{near[0]}'?" if near else "one of: " + ", ".join(SCHEMAS), candidates=near)
+                         hint=did_you_mean(near) or "one of: " + ", ".join(SCHEMAS), candidates=list(near))
     version = {"format": {"const": FORMAT, "description": "The version of this shape (raised when a field is "
                                                          "removed or changes meaning)."}}
     if command in _ANSWERS:

@@ -20,7 +20,7 @@ from typing import Any, Optional, cast
 import perimeter
 import typer
 from perimeter.files.read import read_file
-from perimeter.files.sanitise import for_screen, for_terminal
+from perimeter.files.sanitise import for_terminal
 from perimeter.files.write import keep_lines, write_hint
 from perimeter.state.suppose import Supposing
 from typer.core import TyperCommand, TyperGroup
@@ -29,6 +29,7 @@ from . import render
 from .facts_args import UsageError, parse_facts
 from .failures import report, wants_json
 from .help import use_for
+from .output import echo as _echo
 from .shell_completion import Completer
 
 HISTORY_LINES = 1000
@@ -84,10 +85,6 @@ def commit(ctx: typer.Context,
 
 
 use_for(session)  # their help as the command's: words for what to type, not Python types (cli/help.py)
-
-
-def _echo(text: str) -> None:
-    typer.echo(for_screen(text), color=render.colour_enabled())
 
 
 def words_of(line: str) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from perimeter.state.suppose import Supposing
 from typer.core import TyperCommand, TyperOption
 
-from .completion import choices_starting, ids_starting, profiles_starting
+from .completion import choices_starting, ids_starting, profiles_starting, starting
 
 FILE_METAVARS = frozenset({"FILE", "PATH", "[FILE]...", "[SCENARIO]..."})
 """Options and arguments that name files: completed from the file system."""
@@ -45,7 +45,7 @@ class Completer:
     def _candidates(self, before: list[str], text: str) -> list[str]:
         names = [*self.commands, *self.shell_words]
         if not before or before == ["help"]:
-            return _starting(names, text)
+            return starting(names, text)
         command = self.commands.get(before[0])
         if command is None:
             return []
@@ -54,13 +54,13 @@ class Completer:
         if given is not None and not given.is_flag:
             return self._value(before[-1], given.metavar, text)
         if text.startswith("-"):
-            return _starting([*options, "--help"], text)
+            return starting([*options, "--help"], text)
         return self._argument(before, text, command.params[0].metavar if command.params else None)
 
     def _value(self, option: str, metavar: str | None, text: str) -> list[str]:
         pathway = self.workspace.pathway
         if option in VALUES:
-            return _starting(list(VALUES[option]), text)
+            return starting(list(VALUES[option]), text)
         if metavar == "PROFILE":
             return profiles_starting(pathway.readings, text)
         if metavar == "CHOICE=ALTERNATIVE":
@@ -74,9 +74,9 @@ class Completer:
     def _argument(self, before: list[str], text: str, metavar: str | None) -> list[str]:
         name, pathway = before[0], self.workspace.pathway
         if name == "retract":
-            return _starting([f.id for f in self.workspace.recorded() if f.id not in before], text)
+            return starting([f.id for f in self.workspace.recorded() if f.id not in before], text)
         if name == "unsuppose":
-            return _starting(["all"], text) if len(before) == 1 else []
+            return starting(["all"], text) if len(before) == 1 else []
         if name in ("assert", "what-if", "suppose"):
             return self._attributes(before[-1], text) + ids_starting(pathway, text, facts_only=True)
         if name in ("why", "plan", "show", "compare", "leverage"):
@@ -90,7 +90,7 @@ class Completer:
         pathway = self.workspace.pathway
         id_ = pathway.canonical(previous.partition("=")[0]) if "=" not in previous else None
         rule = pathway.steps.get(id_ or "") or pathway.conditions.get(id_ or "")
-        return _starting([f"{a.name}=" for a in rule.attributes], text) if rule is not None and text else []
+        return starting([f"{a.name}=" for a in rule.attributes], text) if rule is not None and text else []
 
     def _names(self, text: str, relationships: bool) -> list[str]:
         """Titles' aliases (and relationships' titles and aliases), once something is typed: quoted when
@@ -105,10 +105,6 @@ class Completer:
         quoted = [f'"{n}"' if " " in n else n for n in names]
         bare = text.lstrip("\"'")
         return [q for q, n in zip(quoted, names) if n.casefold().startswith(bare.casefold())]
-
-
-def _starting(names: list[str], text: str) -> list[str]:
-    return [n for n in names if n.casefold().startswith(text.casefold())]
 
 
 def _files(text: str) -> list[str]:

@@ -267,5 +267,5 @@ def _score(index: Index, target: str, meant: dict[str, tuple[str, float]],
 
 
 def names_distinctively(index: Index, candidate: Candidate) -> bool:
-    """Whether a word the candidate matched tells targets apart (is in at most a fifth of them, or so)."""
+    """Whether a word the candidate matched tells targets apart (is in at most a quarter of them, or in one)."""
     return any(index.idf[word] >= index.distinctive for word in candidate.matched.values())

@@ -33,14 +33,16 @@ MAX_LISTED = 5
 CLOSE_COVERAGE = 0.2
 """A runner-up matching this much less of the question than the best is not close."""
 
-_CHART_WORDS = frozenset("""
-    stand stands standing level levels spectrum chart relationship relationships relation relations higher high
-    far where position placed place rank ranked cooperation lower low next up move rise rung
-""".split()) | frozenset(_STRONG := frozenset("""
+_STRONG = frozenset("""
     relationship relationships relation relations ties spectrum chart level levels rung bar
-""".split()))
-"""Words about a place on the chart.  The strong ones say a question naming a relationship is about its
-place, whatever else it says ("how mature is the Canada/Mexico defense relationship")."""
+""".split())
+"""Chart words that say a question naming a relationship is about its place, whatever else it says
+("how mature is the Canada/Mexico defense relationship")."""
+_CHART_WORDS = _STRONG | frozenset("""
+    stand stands standing higher high far where position placed place rank ranked cooperation lower low next
+    up move rise
+""".split())
+"""Words about a place on the chart."""
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -230,13 +232,13 @@ _RANGE = re.compile(r"\b(?:from\s+)?([a-z]+)(?:\s+|-)to(?:\s+|-)([a-z]+)\b(?=[\s
 
 def _about_the_chart(text: str, rest: set[str]) -> bool:
     """Whether the question says a strong chart word, or misspells one ("relatonship")."""
-    if rest & _chart_words() & _STRONG_FOLDED():
+    if rest & _strong_words():
         return True
     return any(difflib.get_close_matches(w, _STRONG, n=1, cutoff=0.85) for w in tokens(text) if len(w) >= 6)
 
 
 @lru_cache(maxsize=1)
-def _STRONG_FOLDED() -> frozenset[str]:
+def _strong_words() -> frozenset[str]:
     return frozenset(w for word in _STRONG for w in words(word)) | _STRONG
 
 
