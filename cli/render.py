@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from perimeter import (
@@ -25,7 +25,6 @@ from perimeter import (
     Reason,
     RelationshipAnswer,
 )
-from perimeter.bench import BenchRun
 from perimeter.errors import Diagnostic
 from perimeter.files.sanitise import for_json
 from perimeter.files.sanitise import for_terminal as safe
@@ -34,6 +33,9 @@ from perimeter.present.words import how_to_take, need_name, warrant
 from perimeter.answers.status import FACT_KINDS
 
 from . import layout
+
+if TYPE_CHECKING:  # only `bench` renders it: other commands do not pay for importing the bench
+    from perimeter.bench import BenchRun
 
 _COLOURS = {"done": "green", "eligible": "cyan", "blocked": "yellow", "violated": "red",
             "holds": "green", "absent": "yellow"}

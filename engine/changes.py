@@ -21,7 +21,7 @@ from .present import words
 class Change(BaseModel):
     """What one assert, retract or batch moved, in the rule set's order."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     transitions: tuple[Transition, ...] = ()
     also_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()

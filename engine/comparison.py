@@ -25,7 +25,7 @@ MAX_STATES = 20_000
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class StepDifference(Frozen):

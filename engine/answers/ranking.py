@@ -40,7 +40,7 @@ _SCORED = 2000
 """Candidates kept in a ranking, best first: enough for every runner-up and explanation, few enough to be quick."""
 
 
-class Candidate(BaseModel, frozen=True):
+class Candidate(BaseModel, frozen=True, defer_build=True):
     """One target a question may mean: its score, and which of the question's words named it."""
 
     id: str
@@ -52,7 +52,7 @@ class Candidate(BaseModel, frozen=True):
     """Each question word it matched, to the rule set's word it matched as (itself, a synonym, a spelling)."""
 
 
-class Ranking(BaseModel, frozen=True):
+class Ranking(BaseModel, frozen=True, defer_build=True):
     """How one question scored: its words, those that name nothing, and the candidates best first."""
 
     question: str

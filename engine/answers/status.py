@@ -36,7 +36,8 @@ class State(str, Enum):
 class Result(BaseModel):
     """Base of every answer: immutable, and nothing but its declared fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # validators are built on first use: a command builds only those it uses
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Answer(Result):

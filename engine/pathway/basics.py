@@ -41,7 +41,8 @@ Source = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SOURCE, s
 class Strict(BaseModel):
     """Base for every file model: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators are built on first use: a command builds only those it uses
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     field_hints: ClassVar[dict[str, tuple[str, str]]] = {}
     """A field written where it does not belong (`constraints` on a condition) -> the message and the
