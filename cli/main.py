@@ -7,7 +7,6 @@ never a traceback.
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +27,7 @@ from .completion import complete_profiles as _complete_profiles
 from .completion import complete_recorded as _complete_recorded
 from .failures import report, wants_json
 from .help import use_for
+from .invoked import invoked
 from .output import echo as _echo
 from .output import write_picture as _write_picture
 from .failures import with_command_hint as _with_command_hint
@@ -373,35 +373,11 @@ def reset(ctx: typer.Context, json_: bool = JSON) -> None:
 use_for(app)  # every command's help: words for what to type, and an example (cli/help.py)
 
 
-_VALUED = ("--state", "--rules", "--facts", "--reading", "--choose")
-"""The global options that take a value: the token after one is not the command's name."""
-
-
-def invoked(args: list[str]) -> typer.Typer:
-    """`app` with only the command `args` invoke, so typer builds one command, not all of them; `app`
-    itself when the command is not plainly named (help, completion, a typo: they need every command)."""
-    tokens = iter(args)
-    for token in tokens:
-        if token in _VALUED:
-            next(tokens, None)
-        elif not token.startswith("-"):
-            chosen = [info for info in app.registered_commands
-                      if (info.name or getattr(info.callback, "__name__", "").replace("_", "-")) == token]
-            if len(chosen) != 1:
-                return app
-            one = copy.copy(app)  # the same settings and global options
-            one.registered_commands = chosen
-            return one
-        elif token in ("--help", "--version"):
-            return app
-    return app
-
-
 def run(argv: list[str] | None = None) -> None:
     """Console entry point: errors become one line on stderr and an exit code (cli/failures.py)."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        result = invoked(args)(args=args, prog_name="perimeter", standalone_mode=False)
+        result = invoked(app, args)(args=args, prog_name="perimeter", standalone_mode=False)
     except Exception as error:
         code = report(error, wants_json(sys.argv[1:] if argv is None else argv))
         if code is None:
