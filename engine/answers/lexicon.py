@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 FILLER = frozenset("""
     why whi how what whats which when where who whom whose can cant cannot could couldnt would wouldnt should
     shouldnt will wont not no isnt arent doesnt dont didnt hasnt havent yet still now already ever the a
-    an to of for in on at by with from into is are was were be been being do does did has have had it
+    an as to of for in on at by with from into is are was were be been being do does did has have had it
     its this that these those there here we you i me my our your they them their please explain tell
     show plan reach get got getting reaching achieve achieving happen happened possible blocked
     blocking blocks block eligible done status step steps about so and or than then toward towards
@@ -38,14 +38,17 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("organization", "organisation", "organizations", "organisations"),
     ("program", "programme", "programs", "programmes"),
     ("binational", "bi national"),
-    ("trilateral", "tri lateral", "three way", "tripartite", "three country", "three nation"),
+    ("trilateral", "tri lateral", "three way", "tripartite", "three country", "three nation",
+     "three countries", "all three countries", "three nations"),
     ("multinational", "multi national"),
     ("join", "enter", "membership", "member of", "become part of", "become a part of", "become a member of", "become member of",
-     "accede to", "sign up to", "sign on to", "entry into", "take part in", "participate in"),
+     "accede to", "sign up to", "sign on to", "entry into", "take part in", "participate in", "get into",
+     "plug into", "brought into", "folded into", "admitted to", "admission to", "accession to"),
     ("create", "set up", "form", "establish", "build", "found", "launch", "stand up", "creation",
      "establishment", "formation"),
     ("expand", "enlarge", "extend", "expansion", "enlargement"),
     ("information", "info"),
+    ("intelligence", "intel"),
     ("organized", "organised"),
 )
 """Synonym groups every rule set shares; the first of each is the word both sides are read as."""

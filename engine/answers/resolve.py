@@ -101,7 +101,8 @@ def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
     # An answer matches enough of what is known, a distinctive word, and no fewer words than name nothing.
     fit = [c for c in ranking.candidates if c.coverage >= ENOUGH and names_distinctively(index, c)
            and _outnumbers(len(c.matched), len(ranking.unknown))]
-    if not fit:
+    # ... and scores near the best of all: a weak target is never the answer for the strong one that fell short.
+    if not fit or fit[0].score < RUNNER_UP * ranking.candidates[0].score:
         return ()
     best = fit[0]
     # A close runner-up scores near the best and matches nearly as much of the question.
