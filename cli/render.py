@@ -340,4 +340,9 @@ def bench_text(runs: list[BenchRun]) -> str:
                      *against, f"{r.assert_ms:.2f}", f"{r.retract_ms:.2f}", f"{r.why_p99_ms:.1f}",
                      f"{r.plan_p99_ms:.1f}", f"{r.index_ms:.1f}", f"{r.resolve_ms:.2f}", f"{r.paste_ms:.2f}",
                      f"{r.paper_resolve_ms:.2f}", f"{r.state_write_ms:.1f}", f"{r.peak_mb:.0f}"])
-    return _table(rows)
+    once = runs[0] if runs else None  # measured once, on the paper's rule set
+    if once is None or not once.why_a7_ms:
+        return _table(rows)
+    return "\n".join([_table(rows), "", f"perimeter why A7: {once.why_a7_ms:.0f} ms, {once.why_a7_ms / max(once.import_floor_ms, 1e-9):.2f}x "
+                       f"importing typer, pydantic, yaml and durable.engine ({once.import_floor_ms:.0f} ms); "
+                       f"a shell line {once.shell_line_ms:.1f} ms"])

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import signal
 import statistics
 import subprocess
@@ -89,6 +88,10 @@ class BenchRun(BaseModel):
     """One line of a scripted shell session on the paper's rule set, start-up not counted."""
     one_shot_ms: float = 0.0
     """The same lines as one-shot commands, each a process of its own (the median)."""
+    why_a7_ms: float = 0.0
+    """`perimeter why A7` on the paper's rule set, a process of its own (the median of ten)."""
+    import_floor_ms: float = 0.0
+    """A process importing typer, pydantic, yaml and durable.engine (the median of ten)."""
     index_ms: float
     """Building the question index of the generated rule set (once per rule set)."""
     resolve_ms: float
@@ -133,10 +136,12 @@ def write_rules(folder: Path, steps: int, seed: int = 2013) -> Path:
 def measure_engine(path: Path) -> dict[str, Any]:
     """The engine's figures on the rule file at `path`, in this process, from a cold load."""
     from .engine import Engine
+    from .files.read import gc_paused
     from .pathway.compile import load_pathway
 
     started = cpu()
-    pathway = load_pathway(path)
+    with gc_paused(freeze=True):  # as the command does around its own load
+        pathway = load_pathway(path)
     load = cpu() - started
     started = cpu()
     engine = Engine(pathway)
@@ -161,7 +166,7 @@ def measure_engine(path: Path) -> dict[str, Any]:
             "retract_ms": statistics.median(retracts) * 1000, "why_p99_ms": _p99(whys), "plan_p99_ms": _p99(plans),
             "why_ms": statistics.median(whys) * 1000, "leverage_ms": lever * 1000, "plan_ms": statistics.median(plans) * 1000,
             "index_ms": index_ms, "resolve_ms": resolve_ms, "paste_ms": paste_ms, "paper_resolve_ms": paper_ms,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mb": floors.peak_mb()}
 
 
 def measure_cached(path: Path) -> dict[str, Any]:
@@ -211,7 +216,8 @@ def _resolution(pathway: Pathway, questions: tuple[str, ...]) -> tuple[float, fl
 STAGES: dict[str, Callable[[Path], dict[str, Any]]] = {
     "engine": measure_engine, "cached": measure_cached, "parse": floors.parse_floor,
     "reference": floors.reference_floor, "clingo": floors.clingo_floor,
-    "state": lambda _path: floors.state_write_floor(), "shell": lambda _path: floors.shell_session()}
+    "state": lambda _path: floors.state_write_floor(), "shell": lambda _path: floors.shell_session(),
+    "startup": lambda _path: floors.startup()}
 """Each stage a process runs, by name; each returns its figures."""
 
 
@@ -228,7 +234,7 @@ def run(sizes: tuple[int, ...] = SIZES, seed: int = 2013, compare: bool = False)
             for stage in ("engine", "cached", "parse", "reference", *(("clingo",) if compare else ())):
                 figures.update(_stage(stage, path, steps, env))
             state = state or {**_stage("state", path, steps, env),  # the same at every size: measured once
-                              **_stage("shell", path, steps, env)}
+                              **_stage("shell", path, steps, env), **_stage("startup", path, steps, env)}
             figures.update(state)
         runs.append(BenchRun.model_validate(figures))
     return runs

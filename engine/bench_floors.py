@@ -13,6 +13,7 @@ shared machine's other work is not counted.
 from __future__ import annotations
 
 import gc
+import resource
 import statistics
 import tempfile
 import time
@@ -32,6 +33,24 @@ cpu = time.process_time
 
 STATE_FACTS = 10_000
 STATE_HISTORY = 2_000
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory, in MB.
+
+    Not `ru_maxrss` where Linux gives the image's own high-water mark: a
+    process started by `subprocess` carries in `ru_maxrss` the peak of the
+    process that started it (the benchmark's parent, 174 MB once it has
+    generated and written a 10,000-step file), whatever the stage itself used.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def parse_floor(path: Path) -> dict[str, Any]:
@@ -217,6 +236,32 @@ def shell_session() -> dict[str, Any]:
             one_shot.append(children() - started)
     return {"shell_startup_ms": empty * 1000, "shell_line_ms": max(0.0, scripted - empty) / len(SESSION) * 1000,
             "one_shot_ms": statistics.median(one_shot) * 1000}
+
+
+def startup() -> dict[str, Any]:
+    """Milliseconds of CPU, the median of ten processes each: `perimeter why A7` on the paper's rule set
+    (bytecode cached, state empty), and the floor it is measured against, a process importing typer,
+    pydantic, yaml and durable.engine (`import pydantic` is lazy: it does not build a model)."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def cpu_of(command: list[str], env: dict[str, str]) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(command, capture_output=True, env=env, timeout=600, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PERIMETER_STATE"] = str(Path(folder) / "state.yaml")
+        why = [sys.executable, "-m", "perimeter", "why", "A7"]
+        floor = [sys.executable, "-c", "import typer, pydantic, yaml, durable.engine"]
+        cpu_of(why, env)  # the first run writes bytecode and the compiled cache, as an installed package has them
+        whys = [cpu_of(why, env) for _ in range(10)]
+        floors = [cpu_of(floor, env) for _ in range(10)]
+    return {"why_a7_ms": statistics.median(whys) * 1000, "import_floor_ms": statistics.median(floors) * 1000}
 
 
 def _words(line: str) -> list[str]:

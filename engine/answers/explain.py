@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..answers.status import Answer, Blocker, Result, State, step_status
 from ..backends.protocol import Evaluation
 from ..pathway.compiled import ConstraintRule, Kind, Pathway, Reading, Requirement
@@ -142,54 +144,108 @@ def _why_not_tree(pathway: Pathway, reading: Reading, evaluation: Evaluation, fa
                   target: str) -> tuple[tuple[Reason, ...], tuple[str, ...]]:
     """The unmet preconditions of `target`, each expanded once, and the actionable leaves.
 
-    Without recursion (a pathway may be a 10,000-step chain): a pre-order
-    walk records each occurrence, then nodes are built from the leaves up.
+    Without recursion (a pathway may be a 10,000-step chain): a pre-order walk
+    keeps, for each node being expanded, where it stands in its links and the
+    list its children go in (frozen into `needs` at the end), and makes each
+    node as it is reached.  What a need is (its kind, title, state) is looked
+    up once however often it is reached.
     """
-    def unmet(step: str) -> list[Requirement]:
-        missing = evaluation.unmet.get(step, frozenset())
-        return [r for r in pathway.preconditions(step, reading) if r.id in missing]
+    steps, unmet_of, holds = pathway.steps, evaluation.unmet, evaluation.holds
+    admits, under_of = reading.admits, reading.under
 
+    def links(step: str) -> list[tuple[str, Requirement]]:
+        """The unmet preconditions of `step`, each with the id its node shows (a group's own)."""
+        missing = unmet_of.get(step)
+        if not missing:
+            return []
+        return [(r.id, r) for r in steps[step].preconditions if r.id in missing and (not r.when or admits(r.when))]
+
+    known: dict[str, tuple[str, str, str, bool]] = {}  # need: kind, title, state, actionable
     expanded: set[str] = set()
     frontier: set[str] = set()
-    occurrences: list[tuple[int, dict[str, Any], bool]] = []  # parent index, node fields, expanded
-    # (parent, the id to show, the requirement linking it): a group's members link through the group.
-    stack = [(-1, r.id, r) for r in reversed(unmet(target))]
+    roots: list[Reason] = []
+    open_nodes: list[tuple[dict[str, Any], list[Reason]]] = []  # an expanded node's fields and its children
+    # The links still to take of each node being expanded, and where their nodes go.
+    stack: list[tuple[Iterator[tuple[str, Requirement]], list[Reason]]] = [(iter(links(target)), roots)]
     while stack:
-        parent, need, requirement = stack.pop()
-        link: dict[str, Any] = dict(id=need, basis=requirement.basis, citation=requirement.citation,
-                                    under=reading.under(requirement.when))
-        if requirement.grouped and need == requirement.id:
-            # An alternative or a k of n: its members that do not hold, any of which would count.
-            occurrences.append((parent, dict(link, kind=requirement.kind.value, state="unmet", actionable=False,
-                                             title=" / ".join(pathway.title_of(n) for n in requirement.needs)),
-                                True))
-            index = len(occurrences) - 1
-            stack.extend((index, m, requirement) for m in reversed(requirement.needs) if m not in evaluation.holds)
-            continue
-        if need in pathway.conditions:
-            frontier.add(need)
-            occurrences.append((parent, dict(link, kind="condition", title=pathway.title_of(need),
-                                             state="absent", actionable=True), False))
-            continue
-        # An unmet step is not recorded, so it is eligible or blocked, read off its
-        # own unmet needs (cheaper than a full status, for trees of thousands).
-        rule = pathway.steps[need]
-        eligible = not rule.derived and not evaluation.unmet.get(need)
-        fields = dict(link, kind=rule.kind.value, title=rule.title,
-                      state=(State.ELIGIBLE if eligible else State.BLOCKED).value, actionable=eligible)
-        if fields["actionable"]:
-            frontier.add(need)
-            occurrences.append((parent, fields, False))
-        elif need in expanded:
-            occurrences.append((parent, dict(fields, shared=True), False))
+        pending, siblings = stack[-1]
+        for need, requirement in pending:
+            under = under_of(requirement.when) if requirement.when else ()
+            if need == requirement.id and len(requirement.needs) > 1:
+                # An alternative or a k of n: its members that do not hold, any of which would count
+                # (each linked through the group).
+                fields: dict[str, Any] = {
+                    "id": need, "kind": requirement.kind.value,
+                    "title": " / ".join(pathway.title_of(n) for n in requirement.needs), "state": "unmet",
+                    "basis": requirement.basis, "citation": requirement.citation, "actionable": False,
+                    "shared": False, "under": under, "needs": ()}
+                more = [(m, requirement) for m in requirement.needs if m not in holds]
+            else:
+                what = known.get(need)
+                if what is None:
+                    what = known[need] = _what(pathway, evaluation, need)
+                kind, title, state, actionable = what
+                fields = {"id": need, "kind": kind, "title": title, "state": state, "basis": requirement.basis,
+                          "citation": requirement.citation, "actionable": actionable, "shared": False,
+                          "under": under, "needs": ()}
+                if actionable:
+                    frontier.add(need)
+                    siblings.append(_reason(fields, _GIVEN))
+                    continue
+                if need in expanded:  # shown once, in full, where the walk first reaches it
+                    fields["shared"] = True
+                    siblings.append(_reason(fields, _GIVEN_SHARED))
+                    continue
+                expanded.add(need)
+                more = links(need)
+            children: list[Reason] = []
+            siblings.append(_reason(fields, _GIVEN))
+            open_nodes.append((fields, children))
+            stack.append((iter(more), children))
+            break
         else:
-            expanded.add(need)
-            occurrences.append((parent, fields, True))
-            index = len(occurrences) - 1
-            stack.extend((index, r.id, r) for r in reversed(unmet(need)))
-    built: dict[int, list[Reason]] = {}
-    for index in range(len(occurrences) - 1, -1, -1):
-        parent, fields, _ = occurrences[index]
-        node = Reason(**fields, needs=tuple(reversed(built.pop(index, []))))
-        built.setdefault(parent, []).append(node)
-    return tuple(reversed(built.get(-1, []))), tuple(sorted(frontier, key=pathway.order_key))
+            stack.pop()
+    for fields, children in open_nodes:
+        fields["needs"] = tuple(children)
+    return tuple(roots), tuple(sorted(frontier, key=pathway.order_key))
+
+
+def _what(pathway: Pathway, evaluation: Evaluation, need: str) -> tuple[str, str, str, bool]:
+    """A need's kind, title, state and whether it can be acted on now: a condition that does not hold,
+    or a step not recorded (so eligible or blocked, read off its own unmet needs: cheaper than a full
+    status, for trees of thousands)."""
+    if need in pathway.conditions:
+        return "condition", pathway.conditions[need].title, "absent", True
+    rule = pathway.steps[need]
+    eligible = not rule.derived and not evaluation.unmet.get(need)
+    return rule.kind.value, rule.title, (State.ELIGIBLE if eligible else State.BLOCKED).value, eligible
+
+
+_GIVEN = {"id", "kind", "title", "state", "basis", "citation", "actionable", "under", "needs"}
+"""The fields a node is given (the rest keep their defaults), as validation would record them."""
+_GIVEN_SHARED = _GIVEN | {"shared"}
+
+
+def _reason(fields: dict[str, Any], given: set[str]) -> Reason:
+    """A node made from fields already of their declared types, without validating them again
+    (the walk makes thousands; validation took a quarter of its time): what `Reason(**fields)` makes.
+
+    `fields` holds every field in declaration order, as validation would; `given` is what validation
+    records as set (shared between nodes: a frozen model's is only ever copied before it changes).
+    `needs` may be set in `fields` until the node is handed out.
+    """
+    node = _new(Reason)
+    _set_dict(node, fields)
+    _set_fields_set(node, given)
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
+_new = object.__new__
+# The slots every pydantic model has, set as `BaseModel.model_construct` sets them (through their
+# descriptors: a third faster than `object.__setattr__`, which looks each name up first).
+_set_dict = vars(BaseModel)["__dict__"].__set__
+_set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(BaseModel)["__pydantic_private__"].__set__

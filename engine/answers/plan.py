@@ -9,6 +9,7 @@ first, then the author's order).  It ends with the target.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 from ..answers.status import Result
 from ..backends.protocol import Evaluation
@@ -48,12 +49,13 @@ def plan(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str
     """The plan for `target` from the current evaluation."""
     if target in evaluation.holds:
         return Plan(target=target, reason=f"{target} already holds", reading=reading.label)
-    needed = _needed(pathway, reading, evaluation, target)
-    order = _ordered(pathway, reading, needed)
+    chooser = _Chooser(pathway, reading, evaluation.holds)
+    needed = _needed(pathway, reading, evaluation, target, chooser)
+    order = _ordered(pathway, needed, chooser.requirements)
     return Plan(target=target, items=tuple(_item(pathway, reading, id_) for id_ in order), reading=reading.label)
 
 
-def _needed(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str) -> set[str]:
+def _needed(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str, chooser: _Chooser) -> set[str]:
     """The target and everything it needs that does not hold, through what does not hold.
 
     What holds is not expanded: a recorded step satisfies its dependants even
@@ -62,7 +64,6 @@ def _needed(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: 
     new items, then the sequence order; a plan that chose is then made
     inclusion-minimal (no item can be dropped).
     """
-    chooser = _Chooser(pathway, reading, evaluation.holds)
     needed = chooser.walk(target)
     return _minimal(pathway, reading, evaluation.holds, needed, target) if chooser.chose else needed
 
@@ -79,17 +80,36 @@ class _Chooser:
         self.costs: dict[str, int] = {}
         self.chose = False
         self.nesting = 0
+        self.in_force: dict[str, tuple[Requirement, ...]] = {}
+
+    def requirements(self, id_: str) -> tuple[Requirement, ...]:
+        """What `id_` needs under the reading (nothing, for a condition), worked out once per plan."""
+        found = self.in_force.get(id_)
+        if found is None:
+            rule = self.pathway.steps.get(id_)  # one look-up per item: at 50,000 steps, each misses the cache
+            if rule is None:
+                found = ()
+            elif any(r.when for r in rule.preconditions):
+                found = self.pathway.preconditions(id_, self.reading)
+            else:
+                found = rule.preconditions  # what `preconditions` returns when nothing depends on the reading
+            self.in_force[id_] = found
+        return found
 
     def walk(self, start: str) -> set[str]:
         """`start` and what it needs that does not hold, with this chooser's picks."""
-        seen = {start}
+        seen, holds = {start}, self.holds
         stack = [start]
         while stack:
             current = stack.pop()
-            if current not in self.pathway.steps:
-                continue
-            for requirement in self.pathway.preconditions(current, self.reading):
-                if requirement.met_by(self.holds):
+            for requirement in self.requirements(current):
+                needs = requirement.needs
+                if len(needs) == 1:  # the usual case, inline: met_by and picks say the same
+                    if needs[0] not in holds and needs[0] not in seen:
+                        seen.add(needs[0])
+                        stack.append(needs[0])
+                    continue
+                if requirement.met_by(holds):
                     continue
                 for need in self.picks(requirement, seen):
                     if need not in seen:
@@ -149,17 +169,16 @@ def _minimal(pathway: Pathway, reading: Reading, holds: frozenset[str], needed: 
     return kept
 
 
-def _ordered(pathway: Pathway, reading: Reading, needed: set[str]) -> list[str]:
+def _ordered(pathway: Pathway, needed: set[str], requirements: Callable[[str], tuple[Requirement, ...]]) -> list[str]:
     """Kahn's algorithm over the needed items, ties broken by `order_key`."""
     waiting = {id_: 0 for id_ in needed}
     dependants: dict[str, list[str]] = {id_: [] for id_ in needed}
     for id_ in needed:
-        if id_ in pathway.steps:
-            for requirement in pathway.preconditions(id_, reading):
-                for need in requirement.needs:
-                    if need in needed:
-                        waiting[id_] += 1
-                        dependants[need].append(id_)
+        for requirement in requirements(id_):
+            for need in requirement.needs:
+                if need in needed:
+                    waiting[id_] += 1
+                    dependants[need].append(id_)
     ready = [(pathway.order_key(id_), id_) for id_, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     order: list[str] = []
@@ -180,4 +199,4 @@ def _item(pathway: Pathway, reading: Reading, id_: str) -> PlanItem:
     action = "reached" if rule.derived else "take"
     return PlanItem(id=id_, kind=rule.kind.value, title=rule.title, action=action,
                     required=tuple(a.name for a in rule.attributes if a.required),
-                    constraints=pathway.constraints(id_, reading))
+                    constraints=pathway.constraints(id_, reading) if rule.constraints else ())

@@ -68,7 +68,8 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..backends.durable_session import Action, FactKey, Frames, check_event, ruleset_definition
+from ..backends.durable_session import Action, FactKey, Frames, check_event, load, ruleset_definition
+from ..backends.durable_session import unmet_fact
 from ..backends.durable_session import Mirror as _Mirror
 from ..backends.durable_session import (
     fnv1a_32 as fnv1a_32,  # re-exported: tests check it here
@@ -76,7 +77,7 @@ from ..backends.durable_session import (
 from ..backends.protocol import Evaluation, Journal
 from ..errors import EvaluationError
 from ..files.read import gc_paused
-from ..pathway.compiled import DEFAULT_READING, Pathway, Reading, Requirement
+from ..pathway.compiled import DEFAULT_READING, Pathway, Reading
 from ..pathway.values import fold
 from ..pathway.model import Fact
 
@@ -217,8 +218,8 @@ class _Pool:
         """
         ruleset = self.host._ruleset_directory[name]
         engine_c = _durable.durable_rules_engine
-        function = {"assert": engine_c.assert_fact, "retract": engine_c.retract_fact,
-                    "post": engine_c.assert_event}[verb]
+        function = engine_c.assert_fact if verb == "assert" else (
+            engine_c.retract_fact if verb == "retract" else engine_c.assert_event)
         state = ruleset._handle_result(function(ruleset._handle, _ENCODE(message)), message)
         failures: list[BaseException | None] = []
         ruleset.do_actions(state, lambda error, _state: failures.append(error))
@@ -286,36 +287,36 @@ class DurableEvaluator:
         self._finalizer.atexit = False  # the process is going: no need to empty sessions
 
     def _load_rules(self) -> None:
-        """The pathway after the facts: the dependents index, then one question to durable per need.
+        """The pathway after the facts: the dependents index and one question to durable per need, then
+        the constraints, then the derived steps.
 
-        Constraints first (their allowed values before the constraint, so no
-        breach fires and is withdrawn on the way in), then a `check` event
-        for every need any requirement names, then the derived steps, whose
-        rule sees every verdict already in.
+        Needs are asked about as `load` reads the requirements that name
+        them (the verdicts come back one at a time: `Mirror.verdict`).  Each
+        constraint's allowed values go in before the constraint, so no breach
+        fires and is withdrawn on the way in; the derived steps' `unmet` facts
+        go in before their `derived` facts, whose rules see every verdict in.
         """
-        dependents: dict[str, list[Requirement]] = {}
-        for requirement in self.pathway.requirements(self.reading):
-            needs = requirement.needs
-            for need in needs if len(needs) == 1 else dict.fromkeys(needs):
-                named = dependents.get(need)
-                if named is None:
-                    dependents[need] = [requirement]
-                else:
-                    named.append(requirement)
-        self.mirror.dependents = dependents
-        self.mirror.derived_steps = frozenset(step for step, rule in self.pathway.steps.items() if rule.derived)
-        for step in self.pathway.steps:
-            for constraint in self.pathway.constraints(step, self.reading):
-                for folded in dict.fromkeys(constraint.key(v) for v in constraint.allowed):  # "4" and "4.0": one
-                    self._send("assert", self._fact("allows", (step, constraint.attribute, folded),
-                                                    step=step, attr=constraint.attribute, value=folded))
-                self._send("assert", self._fact("constrained", (step, constraint.attribute),
-                                                step=step, attr=constraint.attribute))
-        for need in dependents:
+        mirror = self.mirror
+
+        def ask(need: str) -> bool:
             self._check(need)
-        for step, rule in self.pathway.steps.items():
-            if rule.derived:
-                self._send("assert", self._fact("derived", (step,), step=step))
+            return bool(mirror.verdict)
+
+        mirror.verdict = False  # load mode: `_apply` hands each verdict back
+        try:
+            loaded = load(mirror, self.pathway, self.reading, ask)
+        finally:
+            mirror.verdict = None
+        for step, constraint in loaded.constraints:
+            for folded in dict.fromkeys(constraint.key(v) for v in constraint.allowed):  # "4" and "4.0": one
+                self._send("assert", self._fact("allows", (step, constraint.attribute, folded),
+                                                step=step, attr=constraint.attribute, value=folded))
+            self._send("assert", self._fact("constrained", (step, constraint.attribute),
+                                            step=step, attr=constraint.attribute))
+        for step in loaded.blocked:
+            self._send("assert", unmet_fact(mirror, step))
+        for step in loaded.derived:
+            self._send("assert", self._fact("derived", (step,), step=step))
 
     def _check(self, need: str) -> None:
         """Ask durable whether `need` holds; its verdict reaches every requirement that names it."""
@@ -357,11 +358,10 @@ class DurableEvaluator:
         with _LOCK:
             mirror = self.mirror
             holds = frozenset(self.facts) | frozenset(mirror.derived_holds)
-            if steps is None:
-                unmet = {step: frozenset(needs) for step, needs in mirror.unmet.items() if needs}
-                return Evaluation(holds, unmet, frozenset(mirror.breaches))
+            if steps is None:  # the mirror's sets are frozen and never empty: one copy of the dict
+                return Evaluation(holds, dict(mirror.unmet), frozenset(mirror.breaches))
             wanted = set(steps)
-            unmet = {step: frozenset(mirror.unmet[step]) for step in wanted if mirror.unmet.get(step)}
+            unmet = {step: mirror.unmet[step] for step in wanted if mirror.unmet.get(step)}
             return Evaluation(holds, unmet, frozenset(b for b in mirror.breaches if b[0] in wanted))
 
     def journal_start(self) -> None:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import codes
 from ..errors import Diagnostic, LoadError
-from .events import Builder, Refused
+from .events import Builder, Locator, Refused
 from .events import short_tag as _short_tag
 from .raw import decode_text, file_error, read_bounded
 from .raw import size_in_words as size_in_words  # re-exported: callers name it from here
@@ -49,14 +49,18 @@ Model = TypeVar("Model", bound=BaseModel)
 
 @dataclass(frozen=True)
 class SourceMap:
-    """Where each value of one document sits in its file."""
+    """Where each value of one document sits in its file: in `marks` by path, or in a compact `located`."""
 
     file: str
     marks: dict[Path_, tuple[int, int]]
+    located: Locator | None = None
+    """The parser's locations (`events.Locator`); `marks` is then not used."""
 
     def where(self, path: Iterable[str | int]) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest located ancestor."""
         path = tuple(path)
+        if self.located is not None:
+            return self.located.where(path)
         while path:
             if path in self.marks:
                 return self.marks[path]
@@ -117,8 +121,8 @@ def parse(text: str, file: str) -> Document:
         loader.dispose()
     if built is None:
         return Document(None, SourceMap(file, {(): (1, 1)}))
-    data, marks = built
-    return Document(data, SourceMap(file, marks))
+    data, located = built
+    return Document(data, SourceMap(file, {}, located))
 
 
 def _parse_error(file: str, line: int, col: int, message: str, hint: str) -> LoadError:
@@ -141,7 +145,9 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
     `freeze`, when the pause leaves more than FREEZE_ABOVE new objects (a
     large rule set just loaded), they are moved out of the collector's sight
     (`gc.freeze`): later collections, inside `why` or `plan`, do not scan them
-    again.  `gc.unfreeze()` undoes it.
+    again.  `gc.unfreeze()` undoes it.  Freezing acts on the whole process,
+    so it is for an application (the CLI, the benchmark) around its own load,
+    never for the library: `with gc_paused(freeze=True): load_pathway(...)`.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar, Union
+from typing import Generic, Optional, TypeVar, Union
 
 from .. import codes
 from ..errors import CompileError, Diagnostic
@@ -36,6 +36,7 @@ from ..pathway.compiled import (
 from ..pathway.cycles import Edge, Place, find_cycles
 from ..pathway.kinds import expect_kind
 from ..pathway.model import (
+    Citation,
     Condition,
     Goal,
     PathwayInfo,
@@ -68,6 +69,10 @@ class _Entry(Generic[_Node]):
         return Location(self.source.file, line, col)
 
 
+_Cited = TypeVar("_Cited", Citation, Optional[Citation])
+_NOWHERE = Location("", 0, 0)
+"""Where an edge is said to be written while looking for loops only (see `_find_cycles`)."""
+
 _Needing = _Entry[Union[Step, Goal]]
 """An entry with preconditions: a step or a goal."""
 _AnyEntry = _Entry[Union[Step, Goal, Condition]]
@@ -84,13 +89,27 @@ def load_pathway(paths: str | Path | Iterable[str | Path] | None = None) -> Path
     files = yaml_files(paths, "rules")
 
     def build() -> Pathway:
-        documents = [read_document(f) for f in files]
-        for document in documents:
-            expect_kind(document, "rules")
-        return compile_pathway([(validate(RuleFile, d), d.source) for d in documents])
+        return compile_pathway(_validated(files))
 
-    with gc_paused(freeze=True):
+    with gc_paused():
         return remember("rules", Pathway, files, build, depends=[MAX_STEPS])
+
+
+def _validated(files: Sequence[Path]) -> list[tuple[RuleFile, SourceMap]]:
+    """Each file read, checked to be a rule file, then validated.
+
+    A file's plain data is dropped as soon as it is validated, so its models,
+    not both, stay for compiling (at 10,000 steps the data is some 15 MB).
+    """
+    documents = [read_document(f) for f in files]
+    for document in documents:
+        expect_kind(document, "rules")
+    documents.reverse()
+    validated: list[tuple[RuleFile, SourceMap]] = []
+    while documents:
+        document = documents.pop()
+        validated.append((validate(RuleFile, document), document.source))
+    return validated
 
 
 def compile_pathway(files: RuleFiles, *, warnings: list[Diagnostic] | None = None) -> Pathway:
@@ -211,6 +230,8 @@ def _resolve_references(entries: list[_Needing], index: dict[str, _AnyEntry], di
         for i, pre in enumerate(entry.node.preconditions):
             for need, where in zip(pre.needs, _need_paths(pre)):
                 target = index.get(need.casefold())
+                if target is not None and target.node.id == need:
+                    continue
                 path = entry.path + ("preconditions", i, *where)
                 if target is None:
                     matches = close_matches(need, known)
@@ -218,7 +239,7 @@ def _resolve_references(entries: list[_Needing], index: dict[str, _AnyEntry], di
                         path, codes.UNKNOWN_REFERENCE,
                         f"{entry.node.id} requires '{need}', which is no step or condition",
                         did_you_mean(matches) or "define it, or fix the id", matches))
-                elif target.node.id != need:
+                else:
                     warnings.append(case_warning(entry.source, path, need, target.node.id))
 
 
@@ -226,40 +247,43 @@ def _unique_within_steps(entries: list[_Needing], diagnostics: list[Diagnostic])
     for entry in entries:
         seen: set[tuple[str, ...]] = set()
         for i, pre in enumerate(entry.node.preconditions):
-            _check_shape(entry, i, pre, diagnostics)
-            key = (str(pre.count), *sorted(n.casefold() for n in pre.needs))
+            needs = _check_shape(entry, i, pre, diagnostics)
+            key = (str(pre.count), *sorted(n.casefold() for n in needs))
             if key in seen:
-                listed = f"'{pre.requires}'" if pre.requires else "[" + ", ".join(pre.needs) + "]"
+                listed = f"'{pre.requires}'" if pre.requires else "[" + ", ".join(needs) + "]"
                 diagnostics.append(entry.source.diagnostic(
                     entry.path + ("preconditions", i), codes.DUPLICATE_PRECONDITION,
                     f"{entry.node.id} lists {listed} twice", "keep one"))
             seen.add(key)
 
 
-def _check_shape(entry: _Needing, i: int, pre: Precondition, diagnostics: list[Diagnostic]) -> None:
-    """An alternative or a k of n names distinct ids, and asks for between 1 and all of them."""
+def _check_shape(entry: _Needing, i: int, pre: Precondition, diagnostics: list[Diagnostic]) -> list[str]:
+    """An alternative or a k of n names distinct ids, and asks for between 1 and all of them; its ids."""
     path = entry.path + ("preconditions", i)
     field = "any_of" if pre.any_of is not None else "of"
-    if pre.requires is None and not pre.needs:
+    needs = pre.needs
+    if pre.requires is None and not needs:
         diagnostics.append(entry.source.diagnostic(
             path + (field,), codes.BAD_PRECONDITION, f"{entry.node.id}: `{field}` lists no id",
             "name the steps or conditions it may be met by"))
-        return
-    folded = [n.casefold() for n in pre.needs]
-    for j, need in enumerate(pre.needs):
-        if folded.index(need.casefold()) < j:
-            diagnostics.append(entry.source.diagnostic(
-                path + (field, j), codes.BAD_PRECONDITION, f"{entry.node.id}: `{field}` names '{need}' twice",
-                "keep one"))
-    if pre.at_least is not None and not 1 <= pre.at_least <= len(pre.needs):
+        return needs
+    if len(needs) > 1:  # one id cannot be named twice
+        folded = [n.casefold() for n in needs]
+        for j, need in enumerate(needs):
+            if folded.index(need.casefold()) < j:
+                diagnostics.append(entry.source.diagnostic(
+                    path + (field, j), codes.BAD_PRECONDITION, f"{entry.node.id}: `{field}` names '{need}' twice",
+                    "keep one"))
+    if pre.at_least is not None and not 1 <= pre.at_least <= len(needs):
         diagnostics.append(entry.source.diagnostic(
             path + ("at_least",), codes.BAD_PRECONDITION,
-            f"{entry.node.id}: at_least {pre.at_least} of {len(pre.needs)}",
-            f"ask for 1 to {len(pre.needs)} of them"))
+            f"{entry.node.id}: at_least {pre.at_least} of {len(needs)}",
+            f"ask for 1 to {len(needs)} of them"))
     if pre.to_start and isinstance(entry.node, Goal):
         diagnostics.append(entry.source.diagnostic(
             path + ("to_start",), codes.BAD_PRECONDITION, f"{entry.node.id} is a goal: it is never taken, "
             "so nothing is needed only to start it", "remove `to_start`"))
+    return needs
 
 
 def _find_cycles(entries: list[_Needing], index: dict[str, _AnyEntry], lane_of: dict[str, str | None],
@@ -272,10 +296,18 @@ def _find_cycles(entries: list[_Needing], index: dict[str, _AnyEntry], lane_of: 
     last = max((e.node.sequence for e in entries if isinstance(e.node, Step)), default=0) + 1
     places = {e.node.id: Place(lane_of.get(e.node.id), e.node.sequence, False) if isinstance(e.node, Step)
               else Place(None, last, True) for e in entries}
-    edges = [Edge(entry.node.id, target.node.id, entry.location("preconditions", i))
-             for entry in entries for i, pre in enumerate(entry.node.preconditions) for need in pre.needs
-             if (target := index.get(need.casefold())) is not None and target.node.id in places]
-    diagnostics += find_cycles(edges, places)
+
+    def edges(located: bool) -> list[Edge]:
+        return [Edge(entry.node.id, target.node.id, entry.location("preconditions", i) if located else _NOWHERE)
+                for entry in entries for i, pre in enumerate(entry.node.preconditions) for need in pre.needs
+                if (target := index.get(need.casefold())) is not None and target.node.id in places]
+
+    # Whether there is a loop does not depend on where edges are written: each precondition's line is
+    # looked up (some 30,000 at 10,000 steps) only to report one, and the search then runs again with them.
+    found = find_cycles(edges(False), places)
+    if found:
+        found = find_cycles(edges(True), places)
+    diagnostics += found
 
 
 def _fingerprint(files: RuleFiles) -> str:
@@ -290,6 +322,15 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
            conditions: list[_Entry[Condition]], goals: list[_Entry[Goal]], index: dict[str, _AnyEntry],
            spectrum: SpectrumRules | None, lanes: dict[str, str], lane_of: dict[str, str | None],
            readings: Readings) -> Pathway:
+    # Equal citations (a file's anchors and aliases, one section quoted by many steps) become one object.
+    # Keyed by their fields' values: what makes two of these frozen models equal, without pydantic's __eq__.
+    citations: dict[tuple[object, ...], Citation] = {}
+
+    def cite(citation: _Cited) -> _Cited:
+        if citation is None:
+            return None
+        return citations.setdefault((type(citation), *citation.__dict__.values()), citation)
+
     def requirement(entry: _Needing, i: int, pre: Precondition) -> Requirement:
         targets = [index[n.casefold()].node for n in pre.needs]
         if len(targets) > 1:
@@ -297,7 +338,7 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
         else:
             target = targets[0]
             kind = Kind.GOAL if isinstance(target, Goal) else Kind.STEP if isinstance(target, Step) else Kind.CONDITION
-        return Requirement(entry.node.id, tuple(t.id for t in targets), pre.count, kind, pre.basis, pre.citation,
+        return Requirement(entry.node.id, tuple([t.id for t in targets]), pre.count, kind, pre.basis, cite(pre.citation),
                            pre.note, entry.location("preconditions", i), to_start=pre.to_start,
                            when=readings.compiled(pre.when))
 
@@ -308,21 +349,21 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
             return StepRule(
                 id=node.id, kind=Kind.GOAL, title=node.title, actors=(), sector=None,
                 sequence=max((s.node.sequence for s in steps), default=0) + 1, aliases=tuple(node.aliases),
-                preconditions=preconditions, constraints=(), citation=node.citation, note=None,
+                preconditions=preconditions, constraints=(), citation=cite(node.citation), note=None,
                 location=entry.location())
         attributes = attribute_rules(node, entry.location)
         return StepRule(
             id=node.id, kind=Kind.STEP, title=node.title, actors=tuple(node.actors), sector=node.sector,
             sequence=node.sequence, aliases=tuple(node.aliases), preconditions=preconditions,
-            constraints=constraint_rules(node, attributes, entry.location, readings), citation=node.citation,
+            constraints=constraint_rules(node, attributes, entry.location, readings), citation=cite(node.citation),
             note=node.note, location=entry.location(), lane=lane_of.get(node.id), attributes=attributes)
 
     def condition_rule(entry: _Entry[Condition]) -> ConditionRule:
         node = entry.node
         return ConditionRule(
             id=node.id, title=node.title, description=node.description, aliases=tuple(node.aliases),
-            involves=tuple(Involvement(i.text, i.citation) for i in node.involves),
-            citation=node.citation, location=entry.location(), attributes=attribute_rules(node, entry.location),
+            involves=tuple(Involvement(i.text, cite(i.citation)) for i in node.involves),
+            citation=cite(node.citation), location=entry.location(), attributes=attribute_rules(node, entry.location),
             external=node.external, context=node.context)
 
     needing: list[_Needing] = [*steps, *goals]

@@ -53,6 +53,8 @@ class Precondition(Strict):
 
     @model_validator(mode="after")
     def _one_shape(self) -> Precondition:
+        if self.requires is not None and self.any_of is None and self.at_least is None and self.of is None:
+            return self  # the common shape, checked first: this runs for every precondition of the file
         shapes = [name for name, given in (("requires", self.requires is not None),
                                            ("any_of", self.any_of is not None),
                                            ("at_least", self.at_least is not None or self.of is not None))

@@ -166,12 +166,15 @@ class Codec(Generic[T]):
         def object_encoder(kind: _Kind) -> Encode:
             if kind.cls in by_class:
                 return by_class[kind.cls]
-            converts: list[Encode | None] = []
+            converts: list[tuple[int, Encode]] = []  # the fields that are not stored as they are
+            # By value, and by identity (an int key: the object met again, as the compiler shares citations).
             seen = memo.setdefault(kind.cls, {})
             names, model, shared = kind.names, kind.model, kind.shared
             get = operator.attrgetter(*names) if len(names) > 1 else (lambda value: (getattr(value, names[0]),))
 
             def encode(value: Any) -> Any:
+                if shared and id(value) in seen:
+                    return seen[id(value)]
                 values = get(value)
                 key: Any = None
                 if shared:
@@ -181,18 +184,20 @@ class Codec(Generic[T]):
                             return seen[key]
                     except TypeError:  # unhashable (a dictionary among its fields): stored in full
                         key = None
-                data = [v if convert is None else convert(v) for v, convert in zip(values, converts)]
+                data = list(values)
+                for i, convert in converts:
+                    data[i] = convert(data[i])
                 if model:
                     data.append(sum(1 << i for i, name in enumerate(names) if name in value.model_fields_set))
                 if shared:  # numbered as the decoder numbers them: each stored in full, after its fields
                     number = counts.get(kind.cls, 0)
                     counts[kind.cls] = number + 1
                     if key is not None:
-                        seen[key] = number
+                        seen[key] = seen[id(value)] = number
                 return data
 
             by_class[kind.cls] = encode
-            converts.extend(encoder(p) for p in kind.encoders)
+            converts.extend((i, convert) for i, p in enumerate(kind.encoders) if (convert := encoder(p)) is not None)
             return encode
 
         top = encoder(plan)
@@ -277,8 +282,8 @@ def _or_none(convert: Encode) -> Encode:
     return lambda value: None if value is None else convert(value)
 
 
-def _value_of(member: enum.Enum) -> Any:
-    return member.value
+_value_of: Callable[[enum.Enum], Any] = operator.attrgetter("_value_")
+"""A member's value (`.value`, without the property's cost)."""
 
 
 def _container(what: str, plan: Any, inner: Decode | None, decoder: Callable[[Any], Decode | None]) -> Decode:

@@ -15,9 +15,9 @@ from perimeter.bench_floors import deepest as _deepest
 FIGURES = {"steps", "load_s", "load_cached_s", "parse_floor_s", "evaluate_s", "assert_ms", "retract_ms", "why_p99_ms",
            "plan_p99_ms", "why_ms", "plan_ms", "peak_mb", "reference_s", "state_write_ms", "index_ms", "resolve_ms",
            "paste_ms", "paper_resolve_ms", "state_cycle_ms", "leverage_ms", "shell_startup_ms", "shell_line_ms",
-           "one_shot_ms"}
-"""Every figure the issue asks for (#19), those kept from before, leverage (#21) and a scripted shell session
-(#20); `clingo_s` comes with --compare."""
+           "one_shot_ms", "why_a7_ms", "import_floor_ms"}
+"""Every figure the issue asks for (#19), those kept from before, leverage (#21), a scripted shell session
+(#20) and a one-shot command's start-up beside its import floor; `clingo_s` comes with --compare."""
 
 
 def test_bench_json_reports_every_figure_for_each_size(tmp_path):

@@ -57,10 +57,17 @@ def test_the_collector_is_paused_inside_an_answer(collector, monkeypatch, paper)
 
 
 def test_a_large_load_is_frozen_out_of_the_collectors_sight_a_small_one_is_not(collector, rules, monkeypatch):
+    """The freeze is the application's (the CLI's, the benchmark's): the library never freezes its host's objects."""
     gc.unfreeze()
-    load_pathway(rules)
-    assert gc.get_freeze_count() == 0, "60 steps: too few objects to freeze"
     monkeypatch.setattr(read, "FREEZE_ABOVE", 100)
     monkeypatch.setenv("PERIMETER_CACHE", "off")
     load_pathway(rules)
+    assert gc.get_freeze_count() == 0, "the library alone froze the host's objects"
+    monkeypatch.setattr(read, "FREEZE_ABOVE", 100_000)
+    with read.gc_paused(freeze=True):
+        load_pathway(rules)
+    assert gc.get_freeze_count() == 0, "60 steps: too few objects to freeze"
+    monkeypatch.setattr(read, "FREEZE_ABOVE", 100)
+    with read.gc_paused(freeze=True):
+        load_pathway(rules)
     assert gc.get_freeze_count() > 0 and gc.isenabled()

@@ -50,6 +50,26 @@ def test_the_edge_basis_is_the_parents_precondition(engine_2013):
     assert a5.needs[0].id == "A3" and a5.needs[0].basis.value == "implied", "A5 needs A3 by implication"
 
 
+def test_tree_nodes_are_what_validation_makes(engine_2013):
+    # The walk makes its nodes without validating them again (for speed): each must be what
+    # validating its fields makes, down to the fields recorded as set and the order of its fields.
+    from perimeter import Reason
+
+    nodes = list(_walk(engine_2013.explain("goal").tree))
+    assert any(n.shared for n in nodes) and any(not n.shared for n in nodes)
+    for node in nodes:
+        fields = {name: getattr(node, name) for name in node.model_fields_set}
+        validated = Reason(**fields)
+        assert node == validated and list(node.__dict__) == list(validated.__dict__)
+        assert node.model_fields_set == validated.model_fields_set
+        assert node.model_dump(mode="json") == validated.model_dump(mode="json")
+    # Nodes may share what they record as set: a copy that sets another field must not change theirs.
+    plain = [n for n in nodes if not n.shared]
+    changed = plain[0].model_copy(update={"shared": True})
+    assert changed.shared and "shared" in changed.model_fields_set
+    assert not any("shared" in n.model_fields_set for n in plain)
+
+
 def test_why_is_a4_eligible_shows_a3_and_its_source(engine_2013):
     for step in ("A1", "A2"):
         engine_2013.assert_fact(step)
