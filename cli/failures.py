@@ -10,7 +10,7 @@ Asked for JSON (`--json`), the problems are one JSON object on standard output i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import perimeter
@@ -26,15 +26,16 @@ ABORTED = 1
 """The exit code when the user aborts (a prompt answered with Ctrl-D)."""
 
 
-def report(error: Exception, as_json: bool = False) -> int | None:
+def report(error: Exception, as_json: bool = False, typed: Callable[[str], str] | None = None) -> int | None:
     """Say what went wrong (on stderr; `as_json`: as a JSON object on stdout) and give the exit code;
-    None for an error that is not the user's (a bug, to be raised as it is)."""
+    None for an error that is not the user's (a bug, to be raised as it is).  `typed` rewrites what
+    names a command (`perimeter status`) as it is typed where the error is shown (the shell's words)."""
     if isinstance(error, perimeter.PerimeterError):
         problems = error.diagnostics or [with_command_hint(error.problem)]
-        _say(error_lines(error), problems, as_json)
+        _say(error_lines(error), problems, as_json, typed)
         return 1 if isinstance(error, perimeter.RefusedError) else 2
     if isinstance(error, typer.Abort):
-        _say("perimeter: aborted", [perimeter.Diagnostic("", 0, 0, "aborted", "aborted")], as_json)
+        _say("perimeter: aborted", [perimeter.Diagnostic("", 0, 0, "aborted", "aborted")], as_json, typed)
         return ABORTED
     # click's usage errors arrive as its own exception types
     if type(error).__name__ == "NoArgsIsHelpError":  # no command: the help itself, not an error line
@@ -43,7 +44,7 @@ def report(error: Exception, as_json: bool = False) -> int | None:
     if hasattr(error, "format_message") and hasattr(error, "exit_code"):
         message, hint = error.format_message(), "see 'perimeter --help'"
         _say(f"perimeter: {for_terminal(message)} ({hint})", [perimeter.Diagnostic("", 0, 0, "usage", message, hint)],
-             as_json)
+             as_json, typed)
         return 2
     return None
 
@@ -54,7 +55,11 @@ def wants_json(argv: Sequence[str]) -> bool:
     return "--json" in options
 
 
-def _say(lines: str, problems: Sequence[perimeter.Diagnostic], as_json: bool) -> None:
+def _say(lines: str, problems: Sequence[perimeter.Diagnostic], as_json: bool,
+         typed: Callable[[str], str] | None = None) -> None:
+    if typed is not None:
+        lines = typed(lines)
+        problems = [dataclasses.replace(p, hint=typed(p.hint)) if p.hint else p for p in problems]
     if as_json:
         typer.echo(errors_json(problems))
     else:

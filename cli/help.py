@@ -69,7 +69,15 @@ class Command(TyperCommand):
         example = EXAMPLES.get(self.name or "")
         if example:
             formatter.write_paragraph()
-            formatter.write_text("\b\nExample: " + example)
+            formatter.write_text("\b\nExample: " + as_typed(example, ctx))
+
+
+def as_typed(example: str, ctx: typer.Context) -> str:
+    """`example` as typed where the help is asked: in the shell (a program without a name), without
+    `perimeter`."""
+    if ctx.find_root().info_name == "" and example.startswith("perimeter "):
+        return example.removeprefix("perimeter ")
+    return example
 
 
 def argument_name(param: Any) -> str:
@@ -87,7 +95,8 @@ def option_name(param: Any) -> str:
     flags = ", ".join(param.opts)
     if param.is_flag or param.count:
         return flags + "".join(f" / {o}" for o in param.secondary_opts)
-    word = param.metavar or _WORDS.get(getattr(param.type, "name", ""), str(param.name).upper())
+    kind = getattr(getattr(param, "type", None), "name", "")  # typer builds the click type lazily: may be unset
+    word = param.metavar or _WORDS.get(kind, str(param.name).upper())
     return f"{flags} {word}"
 
 

@@ -14,6 +14,7 @@ from typing import Optional
 
 import perimeter
 import typer
+from perimeter.files.read import gc_paused
 from perimeter.files.sanitise import for_terminal
 from perimeter.pathway.readings import parse_choose
 from perimeter.state.workspace import Workspace
@@ -28,6 +29,7 @@ from .completion import complete_recorded as _complete_recorded
 from .failures import report, wants_json
 from .help import use_for
 from .invoked import invoked
+from .layout import shown_path as _shown_path
 from .output import echo as _echo
 from .output import write_picture as _write_picture
 from .failures import with_command_hint as _with_command_hint
@@ -86,7 +88,8 @@ class Options:
     def workspace(self) -> Workspace:
         if self.kept is not None:
             return self.kept
-        return Workspace(self.state, self.rules, self.facts, self.reading, parse_choose(self.choose))
+        with gc_paused(freeze=True):  # this process is the command's: what it loads is kept from the collector's scans
+            return Workspace(self.state, self.rules, self.facts, self.reading, parse_choose(self.choose))
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -355,7 +358,8 @@ def shell(ctx: typer.Context) -> None:
     options: Options = ctx.obj
     if options.kept is not None:
         raise UsageError("this is the shell already", hint="type a command, or 'exit' to leave")
-    options.kept = Supposing(options.state, options.rules, options.facts, options.reading, parse_choose(options.choose))
+    with gc_paused(freeze=True):
+        options.kept = Supposing(options.state, options.rules, options.facts, options.reading, parse_choose(options.choose))
     Shell(typer.main.get_command(app), options).run()
 
 
@@ -366,8 +370,8 @@ def reset(ctx: typer.Context, json_: bool = JSON) -> None:
     backup = workspace.reset()
     if json_:
         return _echo(render.document({"state_file": str(workspace.state_path), "backup": backup and str(backup)}))
-    _echo(f"State reset to the baseline: {for_terminal(str(workspace.state_path))}"
-          + (f" (previous state kept at {for_terminal(str(backup))})" if backup else ""))
+    _echo(f"State reset to the baseline: {for_terminal(_shown_path(str(workspace.state_path)))}"
+          + (f" (previous state kept at {for_terminal(_shown_path(str(backup)))})" if backup else ""))
 
 
 use_for(app)  # every command's help: words for what to type, and an example (cli/help.py)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import cmd
 import shlex
 import sys
+from collections.abc import Callable
 from typing import Any, Optional, cast
 
 import perimeter
@@ -74,7 +75,8 @@ def unsuppose(ctx: typer.Context,
 
 @session.command()
 def commit(ctx: typer.Context,
-           source: Optional[str] = typer.Option(None, "--source", help="Where this comes from (kept in history)."),
+           source: Optional[str] = typer.Option(None, "--source", metavar="TEXT",
+                                                help="Where this comes from (kept in history)."),
            force: bool = typer.Option(False, "--force", help="Record them even if preconditions fail (violated).")
            ) -> None:
     """Record the suppositions for real, left to right, all or none. Example: commit --source "press release\""""
@@ -98,6 +100,13 @@ def words_of(line: str) -> list[str]:
         except ValueError:
             continue
     return line.split()
+
+
+def as_typed(command: str | None) -> Callable[[str], str]:
+    """An error's words as typed in the shell: a command named without `perimeter`, and for help,
+    `help COMMAND` (or `help` when no command was named) in place of `perimeter --help`."""
+    see = f"see 'help {command}'" if command else "see 'help'"
+    return lambda text: text.replace("see 'perimeter --help'", see).replace("`perimeter ", "`")
 
 
 class Shell(cmd.Cmd):
@@ -203,14 +212,15 @@ class Shell(cmd.Cmd):
     # -- the work ---------------------------------------------------------------------
 
     def _run(self, group: TyperGroup, words: list[str], obj: object) -> int:
-        """Run one command line as `perimeter` would, in this process; its exit code."""
+        """Run one command line as `perimeter` would, in this process; its exit code.  Its help and
+        errors name commands as typed here, without `perimeter` (the program's name is empty)."""
         try:
-            result = group.main(args=words, prog_name="perimeter", standalone_mode=False, obj=obj)
+            result = group.main(args=words, prog_name="", standalone_mode=False, obj=obj)
             code = result if isinstance(result, int) else 0
         except SystemExit as leaving:  # nothing should leave the shell but the user
             code = leaving.code if isinstance(leaving.code, int) else 1
         except Exception as error:
-            known = report(error, wants_json(words))  # under --json, the errors object
+            known = report(error, wants_json(words), as_typed(words[0] if words[0] in group.commands else None))
             if known is None:  # a bug: said in one line, and the shell goes on
                 typer.echo(f"perimeter: internal error: {for_terminal(type(error).__name__)}: "
                            f"{for_terminal(str(error))[:300]} (please report it)", err=True)
@@ -224,15 +234,17 @@ class Shell(cmd.Cmd):
         typer.echo(("\n" if self.interactive else "") + "perimeter: interrupted", err=True)
 
     def _help(self, words: list[str]) -> None:
-        if words:
+        if words and words[0] == "shell":  # its help tells how to start it, which does not apply here
+            self._run(self.app, ["shell"], self.options)
+        elif words:
             group = self.own if words[0] in self.own.commands else self.app
             self._run(group, [words[0], "--help"], self.options)
-            return
-        rows = [(n, c.get_short_help_str(64)) for n, c in self.app.commands.items() if n != "shell" and not c.hidden]
-        width = max(len(n) for n, _ in rows)
-        lines = [f"  {n.ljust(width)}  {h}" for n, h in rows]
-        self.stdout.write("Commands (as `perimeter COMMAND`; `help COMMAND` for one):\n" + "\n".join(lines)
-                          + OWN_HELP + "\n")
+        else:
+            rows = [(n, c.get_short_help_str(64)) for n, c in self.app.commands.items()
+                    if n != "shell" and not c.hidden]
+            width = max(len(n) for n, _ in rows)
+            lines = [f"  {n.ljust(width)}  {h}" for n, h in rows]
+            self.stdout.write("Commands (`help COMMAND` for one):\n" + "\n".join(lines) + OWN_HELP + "\n")
 
     def _prompt(self) -> str:
         if not self.interactive:

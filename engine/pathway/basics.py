@@ -10,7 +10,7 @@ import datetime
 from enum import Enum
 from typing import Annotated, ClassVar, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, StringConstraints, Tag
 
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 
@@ -83,5 +83,7 @@ class Citation(Strict):
     quote: Text
 
 
-When = dict[Identifier, Union[Identifier, list[Identifier]]]
+When = dict[Identifier, Annotated[
+    Union[Annotated[Identifier, Tag("one")], Annotated[list[Identifier], Tag("many")]],
+    Discriminator(lambda value: "many" if isinstance(value, list) else "one")]]  # one error, not one per branch
 """`when: {CHOICE: ALTERNATIVE}` (or a list of alternatives): counts only under a reading that picks one."""

@@ -24,37 +24,50 @@ def check_readings(files: Sequence[tuple[RuleFile, SourceMap]], diagnostics: lis
     for rule_file, source in files:
         for i, choice in enumerate(rule_file.choices):
             path: KeyPath = ("choices", i)
-            if choice.id.casefold() in seen:
+            earlier = seen.get(choice.id.casefold())
+            if earlier is not None:
+                again = "" if earlier == choice.id else f", here as '{choice.id}'"
                 diagnostics.append(source.diagnostic(path + ("id",), codes.DUPLICATE_CHOICE,
-                                                     f"choice '{choice.id}' is declared twice", "give it another id"))
+                                                     f"choice '{earlier}' is declared twice{again}", "give it another id"))
                 continue
             seen[choice.id.casefold()] = choice.id
-            alternatives = [a.id.casefold() for a in choice.alternatives]
-            repeated = sorted({a.id for a in choice.alternatives if alternatives.count(a.id.casefold()) > 1})
-            if repeated:
-                diagnostics.append(source.diagnostic(
-                    path + ("alternatives",), codes.BAD_CHOICE,
-                    f"choice '{choice.id}' lists alternative {', '.join(repeated)} twice", "give each its own id"))
-                continue
-            default = folded(choice.default, [a.id for a in choice.alternatives])
+            kept: dict[str, AlternativeRule] = {}
+            for j, offered in enumerate(choice.alternatives):
+                first = kept.get(offered.id.casefold())
+                if first is not None:  # the first is kept, so a `when:` naming it is not reported too
+                    again = "" if first.id == offered.id else f", here as '{offered.id}'"
+                    diagnostics.append(source.diagnostic(
+                        path + ("alternatives", j, "id"), codes.BAD_CHOICE,
+                        f"choice '{choice.id}' lists alternative '{first.id}' twice{again}",
+                        "give each alternative its own id, or remove this one"))
+                    continue
+                kept[offered.id.casefold()] = AlternativeRule(offered.id, offered.summary, offered.note)
+            ids = [a.id for a in kept.values()]
+            default = folded(choice.default, ids)
             if default is None:
-                matches = close_matches(choice.default, [a.id for a in choice.alternatives])
+                matches = close_matches(choice.default, ids)
                 diagnostics.append(source.diagnostic(
                     path + ("default",), codes.BAD_CHOICE,
                     f"choice '{choice.id}' defaults to '{choice.default}', which is not one of its alternatives",
-                    did_you_mean(matches) or "name one of " + ", ".join(a.id for a in choice.alternatives), matches))
-                default = choice.alternatives[0].id  # kept, so what names the choice is not reported too
-            choices[choice.id] = ChoiceRule(
-                choice.id, choice.question, tuple(choice.citations),
-                tuple(AlternativeRule(a.id, a.summary, a.note) for a in choice.alternatives), default, choice.reason)
+                    did_you_mean(matches) or "name one of " + ", ".join(ids), matches))
+                default = ids[0]  # kept, so what names the choice is not reported too
+            choices[choice.id] = ChoiceRule(choice.id, choice.question, tuple(choice.citations),
+                                            tuple(kept.values()), default, choice.reason)
     profiles = {DEFAULT: ProfileRule(DEFAULT, "The default reading: the default alternative of every choice", ())}
     for rule_file, source in files:
         for i, profile in enumerate(rule_file.profiles):
             path = ("profiles", i)
-            if folded(profile.id, profiles) is not None:
+            if profile.id.casefold() == DEFAULT:
                 diagnostics.append(source.diagnostic(
-                    path + ("id",), codes.DUPLICATE_CHOICE, f"profile '{profile.id}' is declared twice"
-                    + (" (every rule set has the default profile)" if profile.id.casefold() == DEFAULT else ""),
+                    path + ("id",), codes.DUPLICATE_CHOICE,
+                    f"the profile id '{profile.id}' is reserved for the default reading, which every rule set has",
+                    "give it another id; to change what the default reading picks, change the choices' `default:`"))
+                continue
+            earlier = folded(profile.id, profiles)
+            if earlier is not None:
+                again = "" if earlier == profile.id else f", here as '{profile.id}'"
+                diagnostics.append(source.diagnostic(
+                    path + ("id",), codes.DUPLICATE_CHOICE, f"profile '{earlier}' is declared twice{again}",
                     "give it another id"))
                 continue
             picks = []

@@ -147,4 +147,4 @@ def test_the_shell_says_an_error_as_json_only_when_the_line_asks_for_json():
                             capture_output=True, text=True, env=subprocess_env({"NO_COLOR": "1"}), timeout=120)
     assert result.returncode == 0, result.stderr
     _valid("errors", json.loads(result.stdout))
-    assert result.stderr.strip() == "perimeter: 'nonsense' matches no step or condition (list the ids with `perimeter status`)"
+    assert result.stderr.strip() == "perimeter: 'nonsense' matches no step or condition (list the ids with `status`)"
