@@ -4,9 +4,10 @@ Loading a 10,000-step rule file takes seconds (parsing, validating, compiling);
 reading back what that made takes a tenth of that.  An entry is kept per set
 of files, in `$XDG_CACHE_HOME/perimeter` (by default `~/.cache/perimeter`),
 never beside the state.  It is used only when everything the compiled form
-depends on is as it was: perimeter's version, the shape of the compiled
-classes, the loader's limits, and for each file its path (as given and
-resolved), size, modification and change times, device and inode, and then
+depends on is as it was: perimeter's version, the code that reads and
+compiles (its modules' sizes and times), the shape of the compiled classes,
+the loader's limits, and for each file its path (as given and resolved),
+size, modification and change times, device and inode, and then
 the digest of its bytes (a file rewritten within one tick of the clock keeps
 its times).  A baseline's entry also names the rule set it was checked
 against, by content.  The compiled form does not depend on the reading: a
@@ -15,11 +16,13 @@ reading is applied when answering.
 Entries are JSON (`perimeter.pathway.plain`), which cannot run code when read,
 with a digest of their body: a stale, truncated or garbled entry is rebuilt
 and written again, never trusted and never an error; so is one that cannot
-be written (a read-only home).  `PERIMETER_CACHE=off` turns the cache off.
+be written (a read-only home).  The `KEPT_ENTRIES` most recently used entries
+are kept, older ones removed.  `PERIMETER_CACHE=off` turns the cache off.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -43,6 +46,8 @@ MAX_ENTRY_BYTES = 512 * 1024 * 1024
 FORMAT = 1
 """The layout of an entry: a header line (what it was made from, the body's digest), then the body."""
 OFF = {"off", "0", "no", "false"}
+KEPT_ENTRIES = 32
+"""Entries kept: the most recently used; older ones are removed when a new one is written."""
 
 _codecs: dict[type, Codec[Any]] = {}
 
@@ -60,6 +65,16 @@ def folder() -> Path | None:
         return None
 
 
+@functools.cache
+def _code() -> str:
+    """A stamp of the code that reads and compiles rule files (each module's name, size and modification
+    time): a checkout edited without a new version number does not read entries an older compiler made."""
+    here = Path(__file__).parent
+    stamps = sorted((f"{p.parent.name}/{p.name}", p.stat().st_size, p.stat().st_mtime_ns)
+                    for folder in (here, here.parent / "files") for p in folder.glob("*.py"))
+    return hashlib.sha256(json.dumps(stamps).encode("utf-8")).hexdigest()[:16]
+
+
 def remember(kind: str, root: type[T], files: Sequence[Path], build: Callable[[], T],
              depends: Sequence[object] = ()) -> T:
     """What `build()` makes from `files`, from the cache when an entry matches, else built and stored.
@@ -74,7 +89,8 @@ def remember(kind: str, root: type[T], files: Sequence[Path], build: Callable[[]
         return build()
     named = [(str(f), os.path.realpath(f)) for f in files]
     entry = place / f"{kind}-{hashlib.sha256(json.dumps(named).encode('utf-8')).hexdigest()[:24]}.json"
-    key = {"format": FORMAT, "version": version.__version__, "shape": codec.signature, "depends": list(depends),
+    key = {"format": FORMAT, "version": version.__version__, "code": _code(), "shape": codec.signature,
+           "depends": list(depends),
            "limits": _limits(), "files": _stats(named)}
     # The files' digest is taken before they are built from: a file changed meanwhile fails it next time.
     contents = _contents(key) if key["files"] is not None else None
@@ -82,10 +98,30 @@ def remember(kind: str, root: type[T], files: Sequence[Path], build: Callable[[]
         return build()
     found = _read(entry, key, contents, codec)
     if found is not None:
+        _touch(entry)
         return found
     value = build()
     _write(entry, key, contents, codec, value)
+    _prune(place)
     return value
+
+
+def _touch(entry: Path) -> None:
+    """Mark an entry as used now, so pruning keeps it."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+
+
+def _prune(place: Path) -> None:
+    """Remove the least recently used entries beyond `KEPT_ENTRIES` (rule sets no longer loaded)."""
+    try:
+        found = sorted(place.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in found[KEPT_ENTRIES:]:
+            stale.unlink()
+    except OSError:  # another process pruned it first, or the folder is read-only: no failure to load
+        pass
 
 
 def _codec(root: type[T]) -> Codec[T] | None:

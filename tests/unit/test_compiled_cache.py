@@ -107,6 +107,38 @@ def test_another_limit_in_force_is_another_entry(folder, rules, monkeypatch):
         load_pathway(rules)
 
 
+def test_an_entry_another_compiler_made_is_not_read(folder, rules, monkeypatch):
+    load_pathway(rules)
+    monkeypatch.setattr(cache, "_code", lambda: "an edited compiler")  # a checkout edited, same version
+    import perimeter.pathway.compile as compiling
+
+    built, original = [], compiling.compile_pathway
+    monkeypatch.setattr(compiling, "compile_pathway", lambda *a, **k: built.append(1) or original(*a, **k))
+    assert same(load_pathway(rules), load_pathway(rules)) and built == [1]  # built once, then read back
+
+
+def test_only_the_most_recently_used_entries_are_kept(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "KEPT_ENTRIES", 2)
+    files = []
+    for n in range(4):
+        path = tmp_path / f"rules{n}.yaml"
+        path.write_text(yaml.safe_dump(generate(5 + n, seed=n), sort_keys=False))
+        files.append(path)
+    load_pathway(files[0])
+    load_pathway(files[1])
+    os.utime(entries(folder)[0], ns=(1, 1))
+    os.utime(entries(folder)[1], ns=(1, 1))
+    load_pathway(files[0])  # used again: now the most recent
+    load_pathway(files[2])  # a third entry: the least recently used one goes
+    load_pathway(files[3])
+    kept = entries(folder)
+    assert len(kept) == 2
+    import perimeter.pathway.compile as compiling
+
+    monkeypatch.setattr(compiling, "compile_pathway", lambda *a, **k: pytest.fail("its entry was pruned"))
+    load_pathway(files[3])
+
+
 def test_a_cache_folder_that_cannot_be_written_is_no_error(tmp_path, rules, monkeypatch):
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the folder would go")
