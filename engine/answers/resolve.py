@@ -200,6 +200,8 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
         level_words = frozenset()
     if level is None and not rest <= _chart_words() and not strong:
         return None
+    if level is None and _WHICH_STEP.search(text.casefold()):  # "which step would level the field": a step
+        return None
     if not strong and not rest & _chart_words():
         # Nothing says chart, and one target claims the words, the level's among them, and acts only through
         # parties said: "US/Mexico military school exchanges" is the condition.
@@ -210,6 +212,8 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
     return best[1], level
 
 
+_WHICH_STEP = re.compile(r"\b(?:which|what)\s+(?:step|steps)\b")
+"""A question asking for a step is about one, whatever chart words it uses."""
 _AT = re.compile(r"\b(?:at|level|rung|stage|reach|reached|reaches|beyond|past)\b")
 """Words that put a relationship at a place on the chart, for a level named by one word of its own."""
 
