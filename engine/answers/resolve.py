@@ -186,7 +186,7 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
     if best is None or inside_a_phrase(index, said, best[2]):  # "North American Security Perimeter": the goal
         return None
     rest = asked - best[2]
-    strong = _about_the_chart(text, rest)
+    strong = _about_the_chart(text, rest) or bool(ranged)  # "the conflict-to-alliance arrow" is the chart
     level: str | None = None
     levels = rest - ranged  # "the conflict-to-alliance spectrum" names the scale, not a level on it
     level_words: frozenset[str] = frozenset()
