@@ -154,5 +154,11 @@ class Lexicon:
         return tuple(every), tuple(content)
 
 
+    def parts(self, text: str) -> tuple[str, ...]:
+        """The content words of `text` one by one, endings folded, with no phrase read as one word."""
+        return tuple(stem(w) for w in (self._single.get(w) or self._single.get(stem(w), w) for w in tokens(text))
+                     if w not in FILLER)
+
+
 GENERAL = Lexicon()
 """The built-in synonyms alone: for rule sets with no `vocabulary:`."""

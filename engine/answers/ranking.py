@@ -26,6 +26,8 @@ from .lexicon import FILLER, GENERAL, Lexicon, tokens
 
 ACTOR_WEIGHT = 0.5
 """An actor's words name a target less than its title does: Mexico acts in half the paper's steps."""
+PART_WEIGHT = 0.5
+"""A word said within a synonym phrase ("center" of "training center") names its target this much alone."""
 FUZZY_QUALITY = 0.8
 """A word matched by spelling counts this much of a word matched exactly."""
 EXTRA_ACTOR = 0.7
@@ -134,6 +136,8 @@ def index_of(pathway: Pathway) -> Index:
             if folded:
                 sets.append(folded)
             own.update(dict.fromkeys(folded, 1.0))
+            for word in lexicon.parts(text):  # "center" of "training center", read as one word above
+                own.setdefault(word, PART_WEIGHT)
         for actor in actors:
             for word in lexicon.fold(actor):
                 own.setdefault(word, ACTOR_WEIGHT)

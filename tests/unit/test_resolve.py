@@ -98,6 +98,14 @@ def test_an_alias_that_is_a_filler_word_can_be_asked_about_whole():
     assert resolve(pathway, "phase 2") == "s1"
 
 
+def test_a_word_within_a_synonym_phrase_still_names_its_target(paper):
+    # "training center" is one word to the paper's vocabulary (with "academy"); "center" alone is B5's too
+    ranking = match(paper, "when do mexican police officers start training at the canada-us center")
+    assert "center" not in ranking.unknown
+    assert any(c.id == "B5" and "center" in c.matched.values() for c in ranking.candidates)
+    assert resolve(paper, "when do mexican police officers start training at the canada-us center") == "B5"
+
+
 def test_the_ranking_is_data_with_scores_and_matched_words(paper):
     ranking = match(paper, "army HA/DR command in Mexico")
     best, second = ranking.candidates[:2]
