@@ -21,8 +21,8 @@ import itertools
 from collections import ChainMap, Counter
 from collections.abc import Iterable, Iterator
 
-from ..answers.plan import plan
-from ..answers.rounds import NEVER, Distance, Link, distance, link, of_plan, round_for
+from ..answers.plan import MAX_NESTING, plan
+from ..answers.rounds import NEVER, Distance, Link, link, of_plan, round_for
 from ..answers.status import Result
 from ..backends.protocol import Evaluation
 from ..pathway.compiled import Pathway, Reading, Requirement
@@ -93,12 +93,13 @@ class _Either:
 
 def leverage(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str) -> Leverage:
     """The actions that can be taken now toward `target`, each with what it makes possible, best first."""
-    now = distance(pathway, reading, evaluation, target)
+    costs: dict[str, int] = {}  # what the plan's choices priced, shared with the plans made per action
+    now = of_plan(pathway, reading, evaluation.holds, plan(pathway, reading, evaluation, target, costs))
     answer = Leverage(target=target, title=pathway.title_of(target), reading=reading.label,
                       rounds=now.count, size=now.size)
     if target in evaluation.holds:
         return answer
-    way = _Way(pathway, reading, evaluation.holds, target, now)
+    way = _Way(pathway, reading, evaluation.holds, target, now, costs)
     levers = [way.lever((a,)) for a in way.actionable]
     levers += [lever for group in way.together()
                if (lever := way.lever(group)).eligible or lever.reachable or lever.reaches]
@@ -110,8 +111,10 @@ def leverage(pathway: Pathway, reading: Reading, evaluation: Evaluation, target:
 class _Way:
     """The target's way, with counters of unmet members for each precondition on it."""
 
-    def __init__(self, pathway: Pathway, reading: Reading, holds: frozenset[str], target: str, now: Distance):
+    def __init__(self, pathway: Pathway, reading: Reading, holds: frozenset[str], target: str, now: Distance,
+                 costs: dict[str, int]):
         self.pathway, self.reading, self.holds, self.target, self.now = pathway, reading, holds, target, now
+        self.costs = costs
         self.needs: dict[str, tuple[Requirement, ...]] = {}
         self.dependants: dict[str, list[tuple[str, int]]] = {}
         stack, seen = [target], {target}
@@ -141,6 +144,7 @@ class _Way:
             self.rshort[step][index] = left
         self.ropen = {**self.open, **opens}
         self.grouped = any(r.grouped for rs in self.needs.values() for r in rs)
+        self.reuse = self.grouped and self._nesting() < MAX_NESTING
         self.position = {id_: n for n, id_ in enumerate(now.plan.order)}
         self.before = {id_: n for n, ids in enumerate(now.rounds, 1) for id_ in ids}
         self.histogram = Counter(self.before.values())
@@ -197,7 +201,8 @@ class _Way:
         way is a group (the plan is then exactly what does not hold), else by planning again."""
         holds = _Either(self.holds, taken)
         if self.grouped:
-            after = plan(self.pathway, self.reading, Evaluation(frozenset(holds), {}, frozenset()), self.target)
+            after = plan(self.pathway, self.reading, Evaluation(frozenset(holds), {}, frozenset()), self.target,
+                         self._unchanged(taken) if self.reuse else None)
             later = of_plan(self.pathway, self.reading, holds, after)
             return later.count, later.size
         before = self.before
@@ -226,6 +231,36 @@ class _Way:
                                    and (i not in self.pathway.steps or not self.pathway.steps[i].derived))
         return max((r for r, count in histogram.items() if count > 0), default=0), size
 
+    def _nesting(self) -> int:
+        """The most alternatives on one chain of the way from the target: a bound on how deep the plan's
+        pricing nests, from what holds now or from more."""
+        deepest: dict[str, int] = {}
+        stack = [(self.target, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current in deepest:
+                continue
+            below = [(need, int(r.grouped)) for r in self.needs.get(current, ()) for need in r.needs
+                     if need not in self.holds]
+            if expanded:
+                deepest[current] = max((deepest[n] + g for n, g in below), default=0)
+                continue
+            stack.append((current, True))
+            stack.extend((n, False) for n, _ in below if n not in deepest)
+        return deepest[self.target]
+
+    def _unchanged(self, taken: set[str]) -> dict[str, int]:
+        """The plan's prices that stay the same once `taken` holds: those of items that need nothing
+        of `taken`, even through others (a price reads only what its item needs, transitively).
+        Exact as long as pricing never nests past the plan's guard (`reuse`)."""
+        moved, stack = set(taken), list(taken)
+        while stack:
+            for step, _ in self.dependants.get(stack.pop(), ()):
+                if step not in moved:
+                    moved.add(step)
+                    stack.append(step)
+        return {id_: cost for id_, cost in self.costs.items() if id_ not in moved}
+
     def _lowered(self, id_: str, old: int, rounds: ChainMap[str, int], holds: _Either,
                  queue: list[tuple[int, str]]) -> None:
         """`id_` moved to an earlier round than `old`: queue the planned items it may move too, those
@@ -234,8 +269,9 @@ class _Way:
             if step not in self.position:
                 continue
             requirement = self.needs[step][index]
-            was = sorted(old if n == id_ else 0 if n in holds else rounds.get(n, NEVER)
-                         for n in requirement.needs)[requirement.at_least - 1]
+            was = old if len(requirement.needs) == 1 else sorted(
+                old if n == id_ else 0 if n in holds else rounds.get(n, NEVER)
+                for n in requirement.needs)[requirement.at_least - 1]
             level = rounds[step] - (0 if self.pathway.steps[step].derived else 1)
             if was >= level:
                 heapq.heappush(queue, (self.position[step], step))

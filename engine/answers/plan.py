@@ -45,11 +45,15 @@ class Plan(Result):
         return tuple(item.id for item in self.items)
 
 
-def plan(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str) -> Plan:
-    """The plan for `target` from the current evaluation."""
+def plan(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: str,
+         costs: dict[str, int] | None = None) -> Plan:
+    """The plan for `target` from the current evaluation.
+
+    `costs`, when given, is the memo of what each member of an alternative would add (filled as the
+    plan is made): a caller planning again from more that holds passes the entries that cannot change."""
     if target in evaluation.holds:
         return Plan(target=target, reason=f"{target} already holds", reading=reading.label)
-    chooser = _Chooser(pathway, reading, evaluation.holds)
+    chooser = _Chooser(pathway, reading, evaluation.holds, {} if costs is None else costs)
     needed = _needed(pathway, reading, evaluation, target, chooser)
     order = _ordered(pathway, needed, chooser.requirements)
     return Plan(target=target, items=tuple(_item(pathway, reading, id_) for id_ in order), reading=reading.label)
@@ -68,16 +72,19 @@ def _needed(pathway: Pathway, reading: Reading, evaluation: Evaluation, target: 
     return _minimal(pathway, reading, evaluation.holds, needed, target) if chooser.chose else needed
 
 
+MAX_NESTING = 50
+"""Past this many alternatives inside alternatives, members are priced by sequence order alone,
+so pricing never recurses without bound."""
+
+
 class _Chooser:
     """Walks what an item needs, choosing among alternatives by the fewest new items."""
 
-    MAX_NESTING = 50
-    """Past this many alternatives inside alternatives, members are priced by sequence order alone,
-    so pricing never recurses without bound."""
+    MAX_NESTING = MAX_NESTING
 
-    def __init__(self, pathway: Pathway, reading: Reading, holds: frozenset[str]):
+    def __init__(self, pathway: Pathway, reading: Reading, holds: frozenset[str], costs: dict[str, int]):
         self.pathway, self.reading, self.holds = pathway, reading, holds
-        self.costs: dict[str, int] = {}
+        self.costs = costs
         self.chose = False
         self.nesting = 0
         self.in_force: dict[str, tuple[Requirement, ...]] = {}
