@@ -42,11 +42,18 @@ def report(error: Exception, as_json: bool = False, typed: Callable[[str], str] 
         error.show()  # type: ignore[attr-defined]
         return 2
     if hasattr(error, "format_message") and hasattr(error, "exit_code"):
-        message, hint = error.format_message(), "see 'perimeter --help'"
+        message, hint = error.format_message(), f"see '{_help_of(error)}'"
         _say(f"perimeter: {for_terminal(message)} ({hint})", [perimeter.Diagnostic("", 0, 0, "usage", message, hint)],
              as_json, typed)
         return 2
     return None
+
+
+def _help_of(error: Exception) -> str:
+    """The help that shows what a usage error's command takes: `perimeter why --help` for a command's own
+    arguments, `perimeter --help` for the command line's (the shell says `help COMMAND` in its place)."""
+    path = getattr(getattr(error, "ctx", None), "command_path", "") or ""
+    return f"{path} --help" if path.startswith("perimeter ") else "perimeter --help"
 
 
 def wants_json(argv: Sequence[str]) -> bool:

@@ -38,3 +38,15 @@ def test_the_one_command_answers_as_the_whole_app_does(args):
     alone, whole = CliRunner().invoke(invoked(app, args), args), CliRunner().invoke(app, args)
     assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
     assert alone.output.strip()
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["why"], "see 'perimeter why --help'"), (["plan", "--rounds"], "see 'perimeter plan --help'"),
+    (["whyy", "A7"], "see 'perimeter --help'"), (["--bogus"], "see 'perimeter --help'")])
+def test_a_usage_error_points_at_the_help_of_what_was_typed(capsys, args, hint):
+    from perimeter.cli.main import run
+
+    with pytest.raises(SystemExit) as stopped:
+        run(args)
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.count("\n") == 1 and error.rstrip().endswith(f"({hint})"), error
