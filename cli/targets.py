@@ -55,6 +55,9 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
             lines.append("  read as: " + ", ".join(f"{safe(w)} -> {safe(n)}" for w, n in ranking.spelled.items()))
         if ranking.unknown:
             lines.append("  words that name nothing: " + ", ".join(safe(w) for w in ranking.unknown))
+            weighed = [("everyday English, not counted", ranking.everyday),
+                       ("in no text of the rule set, counted whole", ranking.foreign)]
+            lines.extend(f"    {label}: " + ", ".join(safe(w) for w in said) for label, said in weighed if said)
     return "\n".join([text, fit("\n".join(lines[1:]))])
 
 

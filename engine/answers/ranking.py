@@ -22,6 +22,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from ..pathway.compiled import Pathway
+from .everyday import EVERYDAY
 from .lexicon import FILLER, GENERAL, Lexicon, tokens
 
 ACTOR_WEIGHT = 0.5
@@ -62,6 +63,11 @@ class Ranking(BaseModel, frozen=True, defer_build=True):
     """The question's content words, folded."""
     unknown: tuple[str, ...]
     """Words no target has, not even by spelling: tolerated, and said so."""
+    foreign: tuple[str, ...] = ()
+    """Those of the unknown words that neither the rule set's texts nor everyday English use: the sign of a
+    question about something the rule set does not have."""
+    everyday: tuple[str, ...] = ()
+    """Those of the unknown words that everyday English has ("running", "together"): no sign of anything."""
     candidates: tuple[Candidate, ...]
     """The targets that matched a word, best first (ties in the rule set's order), at most `KEPT` of them."""
     exact: bool = False
@@ -92,6 +98,11 @@ class Index:
     """Who acts in each target, each actor as its folded words (from its actors, else the parties its title names)."""
     parties: frozenset[str]
     """Every word that names an actor somewhere in the rule set."""
+    spoken: frozenset[str]
+    """Words the rule set uses in its texts (notes, descriptions, quotes), folded: unknown to every target,
+    yet a weaker sign than a word it never uses that the question is about something else."""
+    everyday: frozenset[str]
+    """Words of everyday English (`everyday.EVERYDAY`), folded: no sign of anything."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
 
@@ -159,7 +170,19 @@ def index_of(pathway: Pathway) -> Index:
     return Index(lexicon, {k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in content.items()},
                  words, phrases, {w: frozenset(ids) for w, ids in inverted.items()}, idf,
                  _by_length(inverted), frozenset(known), _by_length(known - FILLER), acting, parties,
-                 distinctive=min(math.log(1 + 4), math.log(1 + total)))
+                 _spoken(pathway, lexicon), frozenset(lexicon.fold(EVERYDAY)), distinctive=min(math.log(1 + 4), math.log(1 + total)))
+
+
+def _spoken(pathway: Pathway, lexicon: Lexicon) -> frozenset[str]:
+    """The words of the rule set's own texts beyond its targets' names, folded."""
+    texts: list[str] = []
+    for step in pathway.steps.values():
+        texts += [step.citation.quote, step.note or ""]
+        texts += [t for r in step.preconditions for t in (r.citation.quote, r.note or "")]
+    for condition in pathway.conditions.values():
+        texts += [condition.description or "", condition.citation.quote if condition.citation else ""]
+        texts += [i.text for i in condition.involves]
+    return frozenset(w for text in texts for w in lexicon.fold(text))
 
 
 def _actor_words(lexicon: Lexicon, actor: str) -> frozenset[str]:
@@ -214,7 +237,10 @@ def rank(pathway: Pathway, question: str) -> Ranking:
     parties = tuple(dict.fromkeys(w for w, _ in meant.values() if w in index.parties))
     scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
                     key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]
-    return Ranking(question=question, words=asked, unknown=tuple(unknown), spelled=spelled, candidates=tuple(
+    everyday = tuple(w for w in unknown if w in index.everyday)
+    foreign = tuple(w for w in unknown if w not in index.spoken and w not in index.everyday)
+    return Ranking(question=question, words=asked, unknown=tuple(unknown), foreign=foreign, everyday=everyday,
+                   spelled=spelled, candidates=tuple(
         Candidate(id=t, title=pathway.title_of(t), score=score, coverage=round(min(1.0, weight / known), 4),
                   matched=matched) for score, weight, matched, t in scored))
 

@@ -31,6 +31,8 @@ ENOUGH = 0.5
 """The least share of the question's known words (by weight) the answer must match."""
 MAX_LISTED = 5
 CLOSE_COVERAGE = 0.2
+TOLERATED = 0.5
+"""What a word naming no target weighs against a match when the rule set's texts use it (1: any other word)."""
 """A runner-up matching this much less of the question than the best is not close."""
 
 _STRONG = frozenset("""
@@ -100,7 +102,7 @@ def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
     index = index_of(pathway)
     # An answer matches enough of what is known, a distinctive word, and no fewer words than name nothing.
     fit = [c for c in ranking.candidates if c.coverage >= ENOUGH and names_distinctively(index, c)
-           and _outnumbers(len(c.matched), len(ranking.unknown))]
+           and _outnumbers(len(c.matched), _against(ranking))]
     # ... and scores near the best of all: a weak target is never the answer for the strong one that fell short.
     if not fit or fit[0].score < RUNNER_UP * ranking.candidates[0].score:
         return ()
@@ -110,7 +112,14 @@ def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
                  and c.coverage >= best.coverage - CLOSE_COVERAGE)[:MAX_LISTED]
 
 
-def _outnumbers(matched: int, unknown: int) -> bool:
+def _against(ranking: Ranking) -> float:
+    """How much the words naming nothing weigh against a match: one each, `TOLERATED` for a word the rule
+    set's own texts use, nothing for everyday English."""
+    said = len(ranking.unknown) - len(ranking.foreign) - len(ranking.everyday)
+    return len(ranking.foreign) + TOLERATED * said
+
+
+def _outnumbers(matched: int, unknown: float) -> bool:
     """Whether the words a candidate matched are enough against those that name nothing: at least as many
     (half as many answered more questions, but more of them about a target the reader did not mean)."""
     return matched >= unknown

@@ -248,3 +248,32 @@ def test_a_misspelt_word_is_read_as_the_rule_sets_word_before_folding(councils):
 def test_regression_a_real_word_is_not_respelt_as_a_near_word_of_the_rules(paper, question):
     ranking = match(paper, question)
     assert "formal" not in ranking.spelled and "treaties" not in ranking.spelled
+
+
+# -- words that name nothing: how much they weigh against a match ---------------
+
+def test_everyday_words_naming_nothing_do_not_outweigh_the_one_word_that_names(paper):
+    ranking = match(paper, "is NORAD itself up and running")
+    assert set(ranking.everyday) == {"itself", "up", "runn"} and ranking.foreign == ()
+    assert resolve(paper, "is NORAD itself up and running") == "norad"
+
+
+def test_words_in_no_text_of_the_rule_set_count_whole_and_stop_a_weak_match(paper):
+    ranking = match(paper, "tell me about the moon landing and NORAD")
+    assert ranking.foreign == ("moon", "land")
+    with pytest.raises(UnknownIdError) as unknown:
+        resolve(paper, "tell me about the moon landing and NORAD")
+    assert not isinstance(unknown.value, AmbiguousTargetError) and unknown.value.candidates[0] == "norad"
+
+
+def test_a_word_the_rule_sets_texts_use_counts_half(paper):
+    # "Obama" is in a description (the Beyond the Border declaration), never in a title: half a word.
+    assert match(paper, "Obama and NORAD").foreign == ()
+    assert resolve(paper, "Obama and NORAD") == "norad"
+    with pytest.raises(UnknownIdError):
+        resolve(paper, "Obama speech on NORAD")  # a word in no text (speech) and half of one: 1.5 against 1
+
+
+def test_looking_back_is_a_review_and_the_end_state_is_the_goal():
+    assert words("when do they look back over the compact") == ("review", "compact")
+    assert words("the end state of the pathway") == ("goal", "pathway")
