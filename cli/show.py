@@ -39,6 +39,8 @@ def show_text(rule: Any, pathway: Pathway | None = None, reading: Reading | None
         lines.append("; ".join([f"actors: {', '.join(rule.actors)}", *place, f"sequence: {rule.sequence}"]))
     if rule.aliases:
         lines.append("also called: " + "; ".join(rule.aliases))
+    if getattr(rule, "terms", ()):
+        lines.append("in the source's words: " + "; ".join(rule.terms))
     if getattr(rule, "description", None):
         lines.append(rule.description)
     citation = getattr(rule, "citation", None)

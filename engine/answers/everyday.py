@@ -34,7 +34,7 @@ EVERYDAY = """
     stay still stuff such suggest suppose sure take taken takes taking talk talking term terms than
     that the their them then there therefore these they thing things think third those though through
     throughout thus time times together too took top toward true try trying turn type under
-    understand unless until upon us use used useful using usually various version very view wait
+    understand unless until upon use used useful using usually various version very view wait
     waiting want wanted way ways well went were what whatever whether while whole whom wide will
     wish within without word words work working world worth would write year years yes yet
     three two four five first second
@@ -43,5 +43,5 @@ EVERYDAY = """
     phase parts somebody anybody everybody nobody whoever body bodies area areas region local national
     neither starts begins began finishes stops stopped continue continues continued grow grows grew changes
     improve improves improved runs ran operate operates operated works worked partly mostly completely
-    truly necessary needed required status chances unlikely impossible prepared unable
+    became becomes becoming truly necessary needed required status chances unlikely impossible prepared unable
 """.strip()

@@ -42,6 +42,7 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
      "three countries", "all three countries", "three nations"),
     ("multinational", "multi national"),
     ("join", "enter", "membership", "member of", "become part of", "become a part of", "become a member of", "become member of",
+     "becoming part of", "becomes part of", "became part of", "becoming a member of", "becoming a part of",
      "accede to", "sign up to", "sign on to", "entry into", "take part in", "participate in", "get into",
      "plug into", "brought into", "folded into", "admitted to", "admission to", "accession to"),
     ("create", "set up", "form", "establish", "build", "found", "launch", "stand up", "creation",

@@ -29,6 +29,8 @@ ACTOR_WEIGHT = 0.5
 """An actor's words name a target less than its title does: Mexico acts in half the paper's steps."""
 PART_WEIGHT = 0.5
 """A word said within a synonym phrase ("center" of "training center") names its target this much alone."""
+TERM_WEIGHT = 0.5
+"""A word of the source's own `terms:` about a target ("junior partner") names it this much."""
 FUZZY_QUALITY = 0.8
 """A word matched by spelling counts this much of a word matched exactly."""
 EXTRA_ACTOR = 0.7
@@ -103,6 +105,9 @@ class Index:
     yet a weaker sign than a word it never uses that the question is about something else."""
     everyday: frozenset[str]
     """Words of everyday English (`everyday.EVERYDAY`), folded: no sign of anything."""
+    termed: frozenset[str]
+    """Words only targets' `terms:` have, no title, alias or actor: a question's word among them is known
+    as much as a term names (`TERM_WEIGHT`)."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
 
@@ -135,6 +140,10 @@ def index_of(pathway: Pathway) -> Index:
     words: dict[str, dict[str, float]] = {}
     phrases: dict[str, tuple[frozenset[str], ...]] = {}
     texts = _texts(pathway)
+    termed: dict[str, set[str]] = defaultdict(set)  # a word to the targets that have it only in their terms
+    everyday = frozenset(lexicon.fold(EVERYDAY))
+    terms_of = {id_: rule.terms for rules in (pathway.steps, pathway.conditions) for id_, rule in rules.items()
+                if rule.terms}
     for id_, (named, actors) in texts.items():
         own: dict[str, float] = {}
         sets = []
@@ -152,16 +161,25 @@ def index_of(pathway: Pathway) -> Index:
         for actor in actors:
             for word in lexicon.fold(actor):
                 own.setdefault(word, ACTOR_WEIGHT)
+        for term in terms_of.get(id_, ()):  # the source's words about it: weak evidence, a phrase said whole fits
+            folded = frozenset(lexicon.fold(term)) - everyday  # "part", "issues": no evidence of anything
+            if len(folded) > 1:  # a phrase said whole fits; one word left of it fits nothing on its own
+                sets.append(folded)
+            for word in folded - own.keys():
+                own[word] = TERM_WEIGHT
+                termed[word].add(id_)
         words[id_], phrases[id_] = own, tuple(sets)
     inverted: dict[str, set[str]] = defaultdict(set)
     for id_, own in words.items():
         for word in own:
             inverted[word].add(id_)
     total = len(words)
-    idf = {w: math.log(1 + total / len(ids)) for w, ids in inverted.items()}
+    # How rare a word is counts the targets it names: a target's terms count only for a word no name has.
+    idf = {w: math.log(1 + total / len(ids - termed[w] or ids)) for w, ids in inverted.items()}
     known = {w for named, actors in texts.values() for text in (*named, *actors) for w in tokens(text)}
     known |= {w for group in lexicon.groups for phrase in group for w in tokens(phrase)}
     known |= {w for text in _chart_texts(pathway) for w in tokens(text)}
+    known |= {w for terms in terms_of.values() for text in terms for w in tokens(text)}
     acting = {id_: tuple(_actor_words(lexicon, a) for a in actors) for id_, (_, actors) in texts.items()}
     parties = frozenset(w for each in acting.values() for actor in each for w in actor)
     for id_, (named, _) in texts.items():  # a target naming no actor: the parties its title names act
@@ -170,7 +188,9 @@ def index_of(pathway: Pathway) -> Index:
     return Index(lexicon, {k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in content.items()},
                  words, phrases, {w: frozenset(ids) for w, ids in inverted.items()}, idf,
                  _by_length(inverted), frozenset(known), _by_length(known - FILLER), acting, parties,
-                 _spoken(pathway, lexicon), frozenset(lexicon.fold(EVERYDAY)), distinctive=min(math.log(1 + 4), math.log(1 + total)))
+                 _spoken(pathway, lexicon), everyday,
+                 frozenset(w for w, ids in termed.items() if ids == inverted[w]),
+                 distinctive=min(math.log(1 + 4), math.log(1 + total)))
 
 
 def _spoken(pathway: Pathway, lexicon: Lexicon) -> frozenset[str]:
@@ -233,7 +253,7 @@ def rank(pathway: Pathway, question: str) -> Ranking:
                 Candidate(id=h, title=pathway.title_of(h), score=1.0, coverage=1.0,
                           matched={w: meant[w][0] if w in meant else w for w in asked})
                 for h in sorted(hits, key=pathway.order_key)))
-    known = sum(index.idf[w] * q for w, q in meant.values()) or 1.0
+    known = sum(index.idf[w] * q * (TERM_WEIGHT if w in index.termed else 1.0) for w, q in meant.values()) or 1.0
     parties = tuple(dict.fromkeys(w for w, _ in meant.values() if w in index.parties))
     scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
                     key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]

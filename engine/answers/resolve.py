@@ -103,8 +103,9 @@ def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
     # An answer matches enough of what is known, a distinctive word, and no fewer words than name nothing.
     fit = [c for c in ranking.candidates if c.coverage >= ENOUGH and names_distinctively(index, c)
            and _outnumbers(len(c.matched), _against(ranking))]
-    # ... and scores near the best of all: a weak target is never the answer for the strong one that fell short.
-    if not fit or fit[0].score < RUNNER_UP * ranking.candidates[0].score:
+    # ... and scores the best of all: a target is never the answer while another outscores it, even one that
+    # matched too little of the question to be the answer itself (then nothing is).
+    if not fit or fit[0].score < ranking.candidates[0].score:
         return ()
     best = fit[0]
     # A close runner-up scores near the best and matches nearly as much of the question.

@@ -350,13 +350,14 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
                 id=node.id, kind=Kind.GOAL, title=node.title, actors=(), sector=None,
                 sequence=max((s.node.sequence for s in steps), default=0) + 1, aliases=tuple(node.aliases),
                 preconditions=preconditions, constraints=(), citation=cite(node.citation), note=None,
-                location=entry.location())
+                location=entry.location(), terms=tuple(node.terms))
         attributes = attribute_rules(node, entry.location)
         return StepRule(
             id=node.id, kind=Kind.STEP, title=node.title, actors=tuple(node.actors), sector=node.sector,
             sequence=node.sequence, aliases=tuple(node.aliases), preconditions=preconditions,
             constraints=constraint_rules(node, attributes, entry.location, readings), citation=cite(node.citation),
-            note=node.note, location=entry.location(), lane=lane_of.get(node.id), attributes=attributes)
+            note=node.note, location=entry.location(), lane=lane_of.get(node.id), attributes=attributes,
+            terms=tuple(node.terms))
 
     def condition_rule(entry: _Entry[Condition]) -> ConditionRule:
         node = entry.node
@@ -364,7 +365,7 @@ def _build(info: PathwayInfo | None, files: RuleFiles, steps: list[_Entry[Step]]
             id=node.id, title=node.title, description=node.description, aliases=tuple(node.aliases),
             involves=tuple(Involvement(i.text, cite(i.citation)) for i in node.involves),
             citation=cite(node.citation), location=entry.location(), attributes=attribute_rules(node, entry.location),
-            external=node.external, context=node.context)
+            external=node.external, context=node.context, terms=tuple(node.terms))
 
     needing: list[_Needing] = [*steps, *goals]
     compiled_steps = {e.node.id: step_rule(e) for e in needing}

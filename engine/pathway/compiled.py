@@ -190,6 +190,8 @@ class StepRule:
     lane: str | None = None
     attributes: tuple[AttributeRule, ...] = ()
     """What its fact may carry (declared, or named by its constraints); () for a goal."""
+    terms: tuple[str, ...] = ()
+    """The source's own words about it: weak evidence for questions in words."""
 
     def constraint_on(self, attribute: str) -> ConstraintRule | None:
         """The constraint on `attribute` (its declared spelling), if any."""
@@ -226,6 +228,8 @@ class ConditionRule:
     """Asserted from outside the pathway: `check` does not call what needs it unreachable."""
     context: bool = False
     """Recorded for context only: `check` does not call it not needed (and warns if something needs it)."""
+    terms: tuple[str, ...] = ()
+    """The source's own words about it: weak evidence for questions in words."""
 
     kind: Kind = field(default=Kind.CONDITION, init=False)
 

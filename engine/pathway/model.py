@@ -157,6 +157,9 @@ class Condition(Strict):
     title: Text
     description: Text | None = None
     aliases: list[Text] = []
+    terms: list[Text] = []
+    """The source's own words about it, as a reader may recall them ("junior partner"): weak evidence for
+    questions in words, never a name of it."""
     involves: list[Involvement] = []
     attributes: list[Attribute] = []
     """What a fact recording it may carry; a condition that declares none takes none."""
@@ -188,6 +191,9 @@ class Step(Strict):
     sequence: int = Field(ge=0)
     """The paper's own number within its series: orders plans, breaks ties."""
     aliases: list[Text] = []
+    terms: list[Text] = []
+    """The source's own words about it, as a reader may recall them ("junior partner"): weak evidence for
+    questions in words, never a name of it."""
     preconditions: list[Precondition] = []
     constraints: list[Constraint] = []
     attributes: list[Attribute] = []
@@ -202,6 +208,9 @@ class Goal(Strict):
     id: Identifier = "goal"
     title: Text
     aliases: list[Text] = []
+    terms: list[Text] = []
+    """The source's own words about it, as a reader may recall them ("junior partner"): weak evidence for
+    questions in words, never a name of it."""
     preconditions: list[Precondition] = Field(min_length=1)
     citation: Citation
 

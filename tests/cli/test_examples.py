@@ -120,6 +120,16 @@ def test_every_quote_appears_word_for_word_in_the_charter():
         assert number and number.group(1) in sections, citation
 
 
+def test_every_term_is_the_charters_own_words():
+    """`terms:` (the source's words about a target, for questions in words) are quoted too (case aside)."""
+    charter = _normalise(CHARTER.read_text(encoding="utf-8")).casefold()
+    rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    terms = [t for entry in (*rules["steps"], *rules.get("conditions", []), rules["goal"]) for t in entry.get("terms", [])]
+    assert len(terms) >= 30
+    for term in terms:
+        assert _normalise(term).casefold() in charter, term
+
+
 def test_the_example_has_stated_and_implied_preconditions_and_a_constraint():
     pathway = load_pathway(RULES)
     requirements = pathway.requirements()

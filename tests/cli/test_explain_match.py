@@ -50,5 +50,5 @@ def test_a_misspelt_word_is_shown_as_the_word_it_was_read_as():
 def test_words_naming_nothing_say_how_much_they_weigh_against_the_match():
     reading = perimeter("why", "is NORAD itself up and running", "--explain-match").stdout
     assert "everyday English, not counted: itself, up, runn" in reading
-    refused = perimeter("why", "tell me about the moon landing and NORAD", "--explain-match")
-    assert refused.returncode == 2 and "in no text of the rule set, counted whole: moon, land" in refused.stdout
+    refused = perimeter("why", "tell me about the moon rocket and NORAD", "--explain-match")
+    assert refused.returncode == 2 and "in no text of the rule set, counted whole: moon, rocket" in refused.stdout

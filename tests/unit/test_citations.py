@@ -65,3 +65,30 @@ def test_an_elided_quote_must_match_on_both_sides_and_close_together():
 @pytest.mark.parametrize(("where", "quote"), QUOTES, ids=[w for w, _ in QUOTES])
 def test_quote_appears_word_for_word(where, quote):
     assert _found(quote, _normalise(PAPER.read_text(encoding="utf-8"))), where
+
+
+def _terms(node, where=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "terms":
+                yield from ((f"{where}.terms[{i}]", term) for i, term in enumerate(value))
+            else:
+                yield from _terms(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _terms(value, f"{where}[{i}]")
+
+
+TERMS = [(f"{path.relative_to(REPO)}{where}", term)
+         for path in sorted((REPO / "rules").glob("*.yaml")) for where, term in _terms(yaml.safe_load(path.read_text()))]
+
+
+def test_the_shipped_rules_carry_the_papers_own_terms():
+    assert len(TERMS) > 100 and all(isinstance(term, str) and term.strip() for _, term in TERMS)
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason=f"the paper is not beside the checkout ({PAPER})")
+@pytest.mark.parametrize(("where", "term"), TERMS, ids=[w for w, _ in TERMS])
+def test_a_term_is_the_papers_own_words(where, term):
+    """A term is said word for word in the paper, as a quote is (case aside: "Key West" starts a sentence)."""
+    assert _normalise(term).casefold() in _normalise(PAPER.read_text(encoding="utf-8")).casefold(), where
