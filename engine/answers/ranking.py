@@ -16,7 +16,7 @@ import difflib
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -40,6 +40,7 @@ _FUZZY_CUTOFF = 0.8
 _RESPELL_CUTOFF = 0.85
 """A word as written is read as another only when nearer than a folded one: "formal" is not "form"."""
 _FUZZY_MIN_LENGTH = 5
+_RESPELLINGS_KEPT = 100_000
 KEPT = 50
 _SCORED = 2000
 """Candidates kept in a ranking, best first: enough for every runner-up and explanation, few enough to be quick."""
@@ -110,14 +111,20 @@ class Index:
     as much as a term names (`TERM_WEIGHT`)."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
+    respellings: dict[tuple[str, bool], str | None] = field(default_factory=dict, compare=False, repr=False)
+    """`spelled`'s answers so far (the index is frozen; this table only fills, up to `_RESPELLINGS_KEPT`)."""
 
     def spelled(self, word: str, *, written: bool = False) -> str | None:
         """The rule set's word (folded; or as `written`) that `word` is a misspelling of, if any."""
         if len(word) < _FUZZY_MIN_LENGTH or any(c.isdigit() for c in word):
             return None
+        if (word, written) in self.respellings:  # asked again by the next question, or the chart's reading
+            return self.respellings[word, written]
         lengths = self.known_by_length if written else self.by_length
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in lengths.get(n, ())]
         close = difflib.get_close_matches(word, pool, n=1, cutoff=_RESPELL_CUTOFF if written else _FUZZY_CUTOFF)
+        if len(self.respellings) < _RESPELLINGS_KEPT:
+            self.respellings[word, written] = close[0] if close else None
         return close[0] if close else None
 
 
