@@ -36,6 +36,8 @@ FUZZY_QUALITY = 0.8
 EXTRA_ACTOR = 0.7
 """A target acting through someone the question, naming who acts, does not name scores this much per actor."""
 SUBJECT = 1.4
+LEFT_OUT = 0.7
+"""A target not involving a party the question names scores this much per party left out."""
 _FUZZY_CUTOFF = 0.8
 _RESPELL_CUTOFF = 0.85
 """A word as written is read as another only when nearer than a folded one: "formal" is not "form"."""
@@ -109,6 +111,10 @@ class Index:
     termed: frozenset[str]
     """Words only targets' `terms:` have, no title, alias or actor: a question's word among them is known
     as much as a term names (`TERM_WEIGHT`)."""
+    principals: frozenset[str]
+    """The principal parties: the first word of each actor ("Mexico (SEDENA)": Mexico)."""
+    involved: dict[str, frozenset[str]]
+    """The principal parties each target involves: of its actors, and those its names say ("US/Canada ...")."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
     respellings: dict[tuple[str, bool], str | None] = field(default_factory=dict, compare=False, repr=False)
@@ -192,11 +198,17 @@ def index_of(pathway: Pathway) -> Index:
     for id_, (named, _) in texts.items():  # a target naming no actor: the parties its title names act
         if not acting[id_] and len(named) > 2:
             acting[id_] = tuple(frozenset({w}) for w in dict.fromkeys(lexicon.fold(named[2])) if w in parties)
+    # The principal parties: the members of the chart's relationships (the countries), or else each actor's
+    # first word ("Alder"): who a target involves.
+    principals = _principals(pathway, lexicon) or frozenset(
+        first[0] for _, actors in texts.values() for a in actors if (first := lexicon.fold(a)))
+    involved = {id_: frozenset(w for text in (*named, *actors) for w in lexicon.fold(text) if w in principals)
+                for id_, (named, actors) in texts.items()}
     return Index(lexicon, {k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in content.items()},
                  words, phrases, {w: frozenset(ids) for w, ids in inverted.items()}, idf,
                  _by_length(inverted), frozenset(known), _by_length(known - FILLER), acting, parties,
                  _spoken(pathway, lexicon), everyday,
-                 frozenset(w for w, ids in termed.items() if ids == inverted[w]),
+                 frozenset(w for w, ids in termed.items() if ids == inverted[w]), principals, involved,
                  distinctive=min(math.log(1 + 4), math.log(1 + total)))
 
 
@@ -210,6 +222,14 @@ def _spoken(pathway: Pathway, lexicon: Lexicon) -> frozenset[str]:
         texts += [condition.description or "", condition.citation.quote if condition.citation else ""]
         texts += [i.text for i in condition.involves]
     return frozenset(w for text in texts for w in lexicon.fold(text))
+
+
+def _principals(pathway: Pathway, lexicon: Lexicon) -> frozenset[str]:
+    """The words of the members of the chart's relationships, if the rule set has a chart."""
+    spectrum = pathway.spectrum
+    if spectrum is None:
+        return frozenset()
+    return frozenset(w for r in spectrum.relationships.values() for m in r.members for w in lexicon.fold(m))
 
 
 def _actor_words(lexicon: Lexicon, actor: str) -> frozenset[str]:
@@ -320,6 +340,9 @@ def _score(index: Index, target: str, meant: dict[str, tuple[str, float]],
     if parties and actors:
         score *= EXTRA_ACTOR ** sum(1 for actor in actors if actor.isdisjoint(parties))
         score *= SUBJECT if parties[0] in actors[0] else 1.0
+    involved = index.involved[target]
+    if parties and involved:  # a US/Canada arrangement is not what a question about all three means
+        score *= LEFT_OUT ** sum(1 for party in parties if party in index.principals and party not in involved)
     return round(score, 4), weight, matched
 
 

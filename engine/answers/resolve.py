@@ -212,7 +212,7 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
         return None
     if level is None and _WHICH_STEP.search(text.casefold()):  # "which step would level the field": a step
         return None
-    if not strong and not rest & _chart_words():
+    if not strong and not rest & _chart_words() and not _put_at(text, pathway, level):
         # Nothing says chart, and one target claims the words, the level's among them, and acts only through
         # parties said: "US/Mexico military school exchanges" is the condition.
         chosen = contenders(pathway, rank(pathway, text))
@@ -226,6 +226,17 @@ _WHICH_STEP = re.compile(r"\b(?:which|what)\s+(?:step|steps)\b")
 """A question asking for a step is about one, whatever chart words it uses."""
 _AT = re.compile(r"\b(?:at|level|rung|stage|reach|reached|reaches|beyond|past)\b")
 """Words that put a relationship at a place on the chart, for a level named by one word of its own."""
+
+
+def _put_at(text: str, pathway: Pathway, level: str | None) -> bool:
+    """Whether the question puts the relationship at the level it names ("why isn't Canada/Mexico at liaison
+    officers"): a chart question, whatever target shares the level's words."""
+    if level is None or pathway.spectrum is None:
+        return False
+    name = next(l.name for l in pathway.spectrum.levels if l.id == level)
+    first = tokens(name)[0] if tokens(name) else ""
+    return bool(first) and re.search(rf"\b(?:at|to|reach|reached|reaches)\s+(?:the\s+)?{re.escape(first)}\b",
+                                     " ".join(tokens(text))) is not None
 
 
 def _level_by_its_own_word(pathway: Pathway, said: set[str]) -> str | None:

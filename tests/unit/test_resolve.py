@@ -312,3 +312,21 @@ def test_terms_do_not_make_a_title_word_common(termed):
 
     index = index_of(termed)
     assert index.inverted["chart"] == {"chart", "boats"} and index.idf["chart"] > index.idf["harbour"]
+
+
+def test_a_target_leaving_out_a_party_the_question_names_scores_less(paper):
+    # "security perimeter" is the goal's and the US/Canada Beyond the Border arrangement's; naming Mexico
+    # too leaves the bilateral arrangement out.
+    def share(question: str) -> float:
+        scores = {c.id: c.score for c in match(paper, question).candidates}
+        return scores["beyond_the_border"] / scores["goal"]
+
+    alone = share("is a shared security perimeter achievable")
+    assert share("is a shared security perimeter around Canada, the US and Mexico achievable") < 0.8 * alone
+    assert resolve(paper, "is a shared security perimeter around Canada, the US and Mexico achievable") == "goal"
+    assert resolve(paper, "why isn't canada part of the us/mexico counterdrug coordination organization yet") == "B7"
+
+
+def test_a_question_putting_a_relationship_at_a_level_is_about_the_chart(paper):
+    assert resolve_relationship(paper, "why isn't Canada/Mexico at liaison officers") == ("canada_mexico",
+                                                                                          "liaison_officers")
