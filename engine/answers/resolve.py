@@ -73,7 +73,32 @@ def match(pathway: Pathway, question: str) -> Ranking:
         return Ranking(question=question, words=(direct,), unknown=(), exact=True, candidates=(
             Candidate(id=direct, title=pathway.title_of(direct), score=1.0, coverage=1.0, matched={}),))
     _no_unknown_ids(pathway, text)
-    return rank(pathway, text)
+    ranking = rank(pathway, text)
+    counted = _counted(pathway, text)
+    return ranking.model_copy(update={"counted": counted}) if counted is not None else ranking
+
+
+_ORDINAL = re.compile(r"\b(first|opening|initial|earliest|last|final|closing|capstone)\b(?:\s+[\w'-]+){0,3}?\s+"
+                      r"(?:step|thing|move|stage|measure|proposal)\b")
+"""A question counting steps: "the first security-sector step", "the last thing on the defense side"."""
+
+
+def _counted(pathway: Pathway, text: str) -> str | None:
+    """The first or last step of the one lane the question names by a word no other lane has."""
+    said = text.casefold()
+    ordinal = _ORDINAL.search(said)
+    if ordinal is None:
+        return None
+    fold = index_of(pathway).lexicon.fold
+    asked = set(fold(said))
+    lane_words = {lane: set(fold(f"{lane} {title}")) for lane, title in pathway.lanes.items()}
+    named = [lane for lane, own in lane_words.items()
+             if own & asked - set().union(*(w for other, w in lane_words.items() if other != lane))]
+    steps = [s for s in pathway.steps.values() if not s.derived and s.lane in named]
+    if len(named) != 1 or not steps:
+        return None
+    last = ordinal.group(1) not in ("first", "opening", "initial", "earliest")
+    return (max if last else min)(steps, key=lambda s: s.sequence).id
 
 
 def _no_unknown_ids(pathway: Pathway, text: str) -> None:
@@ -135,6 +160,8 @@ def decide(pathway: Pathway, ranking: Ranking) -> str:
     chosen = contenders(pathway, ranking)
     if len(chosen) == 1:
         return chosen[0].id
+    if ranking.counted is not None and (not chosen or ranking.counted in {c.id for c in chosen}):
+        return ranking.counted  # "the last security-sector step": the words alone did not tell
     if chosen:
         listed = ", ".join(f"{c.id} ({c.title})" for c in chosen)
         raise AmbiguousTargetError(f"'{question}' could mean {listed}", candidates=[c.id for c in chosen],

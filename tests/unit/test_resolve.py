@@ -330,3 +330,27 @@ def test_a_target_leaving_out_a_party_the_question_names_scores_less(paper):
 def test_a_question_putting_a_relationship_at_a_level_is_about_the_chart(paper):
     assert resolve_relationship(paper, "why isn't Canada/Mexico at liaison officers") == ("canada_mexico",
                                                                                           "liaison_officers")
+
+
+# -- counting the steps of a lane ------------------------------------------------
+
+def test_the_first_or_last_step_of_a_lane_named_is_counted_by_sequence(paper):
+    assert resolve(paper, "last step on the security sector track, what does it depend on") == "B8"
+    assert match(paper, "the first thing on the defense side").counted == "A1"
+    assert match(paper, "the final cross-sector step").counted == "C3"
+
+
+def test_counting_needs_one_lane_and_never_overrules_a_clear_answer(paper):
+    with pytest.raises(UnknownIdError):
+        resolve(paper, "what is the first step")  # no lane named: nothing to count in
+    assert match(paper, "the first step of the security and defense sectors").counted is None  # two lanes
+    assert resolve(paper, "the last security step, Mexico joining NORAD") == "A7"  # the words tell: A7
+
+
+def test_counting_reads_any_rule_sets_lanes():
+    from perimeter.files.sources import shipped_dir
+    from perimeter.pathway.compile import load_pathway
+
+    wildfire = load_pathway(shipped_dir("rules") / "examples" / "wildfire" / "rules.yaml")
+    assert resolve(wildfire, "the last logistics step") == "supply-ledger"
+    assert resolve(wildfire, "what is the first governance step") == "liaison-desk"
