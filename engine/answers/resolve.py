@@ -262,7 +262,7 @@ def _put_at(text: str, pathway: Pathway, level: str | None) -> bool:
         return False
     name = next(l.name for l in pathway.spectrum.levels if l.id == level)
     first = tokens(name)[0] if tokens(name) else ""
-    return bool(first) and re.search(rf"\b(?:at|to|reach|reached|reaches)\s+(?:the\s+)?{re.escape(first)}\b",
+    return bool(first) and re.search(rf"\b(?:at|to|reach|reached|reaches)\s+(?:(?:the|a|an)\s+)?{re.escape(first)}\b",
                                      " ".join(tokens(text))) is not None
 
 
