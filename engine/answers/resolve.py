@@ -237,8 +237,12 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
         level_words = frozenset()
     if level is None and not rest <= _chart_words() and not strong:
         return None
-    if level is None and _WHICH_STEP.search(text.casefold()):  # "which step would level the field": a step
+    if _WHICH_STEP.search(text.casefold()):  # "which step would level the field": a step
         return None
+    others = {w for w in rest - level_words - _chart_words() - index.parties
+              if index.idf.get(w, 0.0) >= index.distinctive}
+    if not strong and level is not None and not _put_at(text, pathway, level) and len(others) >= 2:
+        return None  # "a police academy that helps future combined operations": a step's words beside the level's
     if not strong and not rest & _chart_words() and not _put_at(text, pathway, level):
         # Nothing says chart, and one target claims the words, the level's among them, and acts only through
         # parties said: "US/Mexico military school exchanges" is the condition.

@@ -354,3 +354,13 @@ def test_counting_reads_any_rule_sets_lanes():
     wildfire = load_pathway(shipped_dir("rules") / "examples" / "wildfire" / "rules.yaml")
     assert resolve(wildfire, "the last logistics step") == "supply-ledger"
     assert resolve(wildfire, "what is the first governance step") == "liaison-desk"
+
+
+def test_a_step_question_saying_a_levels_words_is_not_a_chart_question(paper):
+    # Two words of a step beside the level's ("police academy"), or "which step": about a step.
+    assert resolve_relationship(paper, "why would a shared police academy between Canada and the US help future "
+                                       "combined operations?") is None
+    assert resolve_relationship(paper, "which step gets Canada/US liaison officers training together") is None
+    # One word beside the level's is not enough: still the chart.
+    assert resolve_relationship(paper, "why haven't the US and Mexico held combined military exercises") == (
+        "us_mexico", "combined_exercises")
