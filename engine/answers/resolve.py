@@ -32,6 +32,11 @@ ENOUGH = 0.5
 MAX_LISTED = 5
 CLOSE_COVERAGE = 0.2
 TOLERATED = 0.5
+CLEAR = 0.7
+"""A best candidate whose runner-up scores at most this share of it is clearly ahead ..."""
+LEAST = 0.35
+"""... and is answered when it matches this much of the question (`ENOUGH` otherwise): a long question
+says more than one target's words, and a clear lead says which target it is about."""
 """What a word naming no target weighs against a match when the rule set's texts use it (1: any other word)."""
 """A runner-up matching this much less of the question than the best is not close."""
 
@@ -126,8 +131,10 @@ def contenders(pathway: Pathway, ranking: Ranking) -> tuple[Candidate, ...]:
         return ranking.candidates[:MAX_LISTED]
     index = index_of(pathway)
     # An answer matches enough of what is known, a distinctive word, and no fewer words than name nothing.
-    fit = [c for c in ranking.candidates if c.coverage >= ENOUGH and names_distinctively(index, c)
-           and _outnumbers(len(c.matched), _against(ranking))]
+    first = ranking.candidates[0] if ranking.candidates else None
+    ahead = first is not None and (len(ranking.candidates) < 2 or ranking.candidates[1].score <= CLEAR * first.score)
+    fit = [c for c in ranking.candidates if (c.coverage >= ENOUGH or (ahead and c is first and c.coverage >= LEAST))
+           and names_distinctively(index, c) and _outnumbers(len(c.matched), _against(ranking))]
     # ... and scores the best of all: a target is never the answer while another outscores it, even one that
     # matched too little of the question to be the answer itself (then nothing is).
     if not fit or fit[0].score < ranking.candidates[0].score:

@@ -364,3 +364,20 @@ def test_a_step_question_saying_a_levels_words_is_not_a_chart_question(paper):
     # One word beside the level's is not enough: still the chart.
     assert resolve_relationship(paper, "why haven't the US and Mexico held combined military exercises") == (
         "us_mexico", "combined_exercises")
+
+
+def test_a_clear_lead_is_answered_on_less_of_a_long_question(paper):
+    from perimeter.answers.resolve import CLEAR, ENOUGH, LEAST
+
+    question = ("How would the US and Mexico combine American satellite intel with Mexican human intelligence "
+                "against transnational criminal organizations?")
+    first, second = match(paper, question).candidates[:2]
+    assert first.id == "C1" and LEAST <= first.coverage < ENOUGH and second.score <= CLEAR * first.score
+    assert resolve(paper, question) == "C1"
+    # Without a clear lead, a match of so little of the question is no answer.
+    question = ("which step creates a trilateral agency to coordinate and monitor the international counterdrug "
+                "operations of all three countries")
+    first, second = match(paper, question).candidates[:2]
+    assert first.coverage < ENOUGH and second.score > CLEAR * first.score
+    with pytest.raises(UnknownIdError):
+        resolve(paper, question)
