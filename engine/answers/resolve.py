@@ -108,16 +108,31 @@ def _counted(pathway: Pathway, text: str) -> str | None:
 
 def _no_unknown_ids(pathway: Pathway, text: str) -> None:
     """An id-shaped word (letters with digits, or an underscore: "S9", "b_3") that is no id is a mistyped id,
-    not a word to tolerate: `show S1 S9` is refused rather than answered about S1."""
+    not a word to tolerate: `show S1 S9` is refused rather than answered about S1.  Letters with digits are
+    id-shaped alone, or when ids start with the same letters or one is spelt nearly so ("radio-net7"): in a
+    question, "WW2" and "G7" are words."""
     index = index_of(pathway)
+    heads = _id_heads(pathway)
+    folded = {id_.casefold(): id_ for id_ in (*pathway.steps, *pathway.conditions)}
+    alone = len(text.split()) == 1  # "Z9" by itself is an id, mistyped
     for word in text.split():
         word = word.strip("?.,;:!'\"()")
-        shaped = ("_" in word or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)))
+        shaped = ("_" in word or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word) and (
+            alone or _head(word) in heads or difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.8))))
         if shaped and pathway.canonical(word) is None and not set(index.lexicon.fold(word)) <= index.inverted.keys():
-            folded = {id_.casefold(): id_ for id_ in (*pathway.steps, *pathway.conditions)}
             close = [folded[c] for c in difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.6)]
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             raise UnknownIdError(f"unknown step or condition '{word}'{guess}", candidates=close)
+
+
+def _head(word: str) -> str:
+    """The letters an id-like word starts with ("B" of "B12", "ww" of "ww2")."""
+    return re.match(r"[^\W\d_]*", word.casefold()).group()  # type: ignore[union-attr]
+
+
+def _id_heads(pathway: Pathway) -> frozenset[str]:
+    """The letters the rule set's ids with digits start with: "a", "b", "c" for the paper's A1 ... C3."""
+    return frozenset(_head(id_) for id_ in (*pathway.steps, *pathway.conditions) if any(c.isdigit() for c in id_))
 
 
 def resolve(pathway: Pathway, question: str) -> str:

@@ -381,3 +381,9 @@ def test_a_clear_lead_is_answered_on_less_of_a_long_question(paper):
     assert first.coverage < ENOUGH and second.score > CLEAR * first.score
     with pytest.raises(UnknownIdError):
         resolve(paper, question)
+
+
+def test_letters_with_digits_are_a_mistyped_id_only_when_they_look_like_the_rule_sets_ids(paper):
+    with pytest.raises(UnknownIdError, match="unknown step or condition 'A9'"):
+        resolve(paper, "why A9")  # the paper's ids are A1 ... C3
+    assert resolve(paper, "joint mexico us defense commission since ww2") == "jmusdc"  # WW2 is a word
