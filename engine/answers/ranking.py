@@ -217,7 +217,7 @@ def index_of(pathway: Pathway) -> Index:
 
 def _spoken(pathway: Pathway, lexicon: Lexicon) -> frozenset[str]:
     """The words of the rule set's own texts beyond its targets' names, folded."""
-    texts: list[str] = []
+    texts: list[str] = [pathway.title, pathway.source or ""]  # "Downie's whole pathway"
     for step in pathway.steps.values():
         texts += [step.citation.quote, step.note or ""]
         texts += [t for r in step.preconditions for t in (r.citation.quote, r.note or "")]

@@ -41,7 +41,7 @@ says more than one target's words, and a clear lead says which target it is abou
 """A runner-up matching this much less of the question than the best is not close."""
 
 _STRONG = frozenset("""
-    relationship relationships relation relations ties spectrum chart level levels rung bar
+    relationship relationships relation relations ties spectrum chart level levels rung bar arrow scale continuum
 """.split())
 """Chart words that say a question naming a relationship is about its place, whatever else it says
 ("how mature is the Canada/Mexico defense relationship")."""
@@ -277,7 +277,7 @@ def resolve_relationship(pathway: Pathway, question: str) -> tuple[str, str | No
 
 _WHICH_STEP = re.compile(r"\b(?:which|what)\s+(?:step|steps)\b")
 """A question asking for a step is about one, whatever chart words it uses."""
-_AT = re.compile(r"\b(?:at|level|rung|stage|reach|reached|reaches|beyond|past)\b")
+_AT = re.compile(r"\b(?:at|level|rung|stage|reach|reached|reaches|beyond|past|as far as|got to|gotten to)\b")
 """Words that put a relationship at a place on the chart, for a level named by one word of its own."""
 
 
