@@ -51,6 +51,8 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
                          + (f": {words}" if words else ""))
         if not ranking.candidates:
             lines.append("  no target matched")
+        if ranking.defined is not None:
+            lines.append(f"  asks what a target is, by its name: {safe(ranking.defined)}")
         if ranking.counted is not None:
             lines.append(f"  counts the steps of a lane it names: {safe(ranking.counted)}")
         if ranking.spelled:

@@ -79,6 +79,9 @@ class Ranking(BaseModel, frozen=True, defer_build=True):
     """The question was an id, a title or an alias as written: the first candidate wins outright."""
     spelled: dict[str, str] = {}
     """Words of the question read as the rule set's words they misspell ("disater": "disaster")."""
+    defined: str | None = None
+    """The target the question asks about by its name whole, before anything else it says ("what is SEMAR and
+    which forces does it command": semar): the answer, whatever else the words match."""
     counted: str | None = None
     """The step the question counts to in a lane it names ("the last security-sector step": B8), if any:
     the answer when the words alone leave it ambiguous or name nothing."""

@@ -79,8 +79,23 @@ def match(pathway: Pathway, question: str) -> Ranking:
             Candidate(id=direct, title=pathway.title_of(direct), score=1.0, coverage=1.0, matched={}),))
     _no_unknown_ids(pathway, text)
     ranking = rank(pathway, text)
-    counted = _counted(pathway, text)
-    return ranking.model_copy(update={"counted": counted}) if counted is not None else ranking
+    found = {"defined": _defined(pathway, text), "counted": _counted(pathway, text)}
+    found = {key: value for key, value in found.items() if value is not None}
+    return ranking.model_copy(update=found) if found else ranking
+
+
+_DEFINE = re.compile(r"^(?:what|who)\s+(?:is|was|are|were)\s+(.+?)\s*(?:\band\b|$)")
+"""A question asking what something is, by name, before anything else: "what is SEMAR and which forces ..."."""
+
+
+def _defined(pathway: Pathway, text: str) -> str | None:
+    """The one target whose title or alias is the name a "what is NAME" question starts with."""
+    asked = _DEFINE.match(" ".join(tokens(text)))
+    if asked is None:
+        return None
+    index = index_of(pathway)
+    named = index.content.get(" ".join(index.lexicon.fold(asked.group(1))), ())
+    return named[0] if len(named) == 1 else None
 
 
 _ORDINAL = re.compile(r"\b(first|opening|initial|earliest|last|final|closing|capstone)\b(?:\s+[\w'-]+){0,3}?\s+"
@@ -179,6 +194,8 @@ def decide(pathway: Pathway, ranking: Ranking) -> str:
     if not ranking.words and not ranking.exact:
         raise UnknownIdError(f"'{question}' names no step or condition",
                              hint="ask about a step id, a condition id, or 'goal'")
+    if ranking.defined is not None:
+        return ranking.defined  # "what is SEMAR and which forces does it command"
     chosen = contenders(pathway, ranking)
     if len(chosen) == 1:
         return chosen[0].id

@@ -387,3 +387,11 @@ def test_letters_with_digits_are_a_mistyped_id_only_when_they_look_like_the_rule
     with pytest.raises(UnknownIdError, match="unknown step or condition 'A9'"):
         resolve(paper, "why A9")  # the paper's ids are A1 ... C3
     assert resolve(paper, "joint mexico us defense commission since ww2") == "jmusdc"  # WW2 is a word
+
+
+def test_a_question_asking_what_a_named_target_is_means_it(paper):
+    # SEMAR's own name first; the rest of the question ("forces", "command") is A2's words.
+    ranking = match(paper, "what is SEMAR and which forces does it command")
+    assert ranking.defined == "semar" and ranking.candidates[0].id != "semar"
+    assert resolve(paper, "what is SEMAR and which forces does it command") == "semar"
+    assert match(paper, "what is blocking SEMAR's command").defined is None  # not a name: the ranking decides
