@@ -162,7 +162,13 @@ def measure_engine(path: Path) -> dict[str, Any]:
     index_ms, resolve_ms, paste_ms = _resolution(pathway, _questions(pathway, deepest))
     _, paper_ms, _ = _resolution(load_pathway(), (
         "why can't Mexico join NORAD yet", "can the Mexican army set up an HA/DR command",
-        "how far are we from the goal", "Canada-US law enforcement training center"))
+        "how far are we from the goal", "Canada-US law enforcement training center",
+        # and as readers ask, at length and with words the rule set lacks
+        "Why would Mexico end up a junior partner in a subordinate role if it entered the aerospace defense "
+        "command too early?",
+        "what has to be in place before the US and Mexico set up a shared intel mechanism against transnational "
+        "crime", "is the naval disaster-relief command in Mexico a prerequisit for anything",
+        "has the three-way relationship got as far as a commission on trilateral security"))
     return {"load_s": load, "evaluate_s": evaluate, "assert_ms": statistics.median(asserts) * 1000,
             "retract_ms": statistics.median(retracts) * 1000, "why_p99_ms": _p99(whys), "plan_p99_ms": _p99(plans),
             "why_ms": statistics.median(whys) * 1000, "leverage_ms": lever * 1000, "plan_ms": statistics.median(plans) * 1000,
