@@ -89,7 +89,7 @@ _PLAN = _object({"target": STRING, "reading": STRING, "order": STRINGS, "items":
                 {"rounds": _array(STRINGS), "size": INTEGER, "pace": STRINGS, "links": _array(_ref("Link"))})
 """A plan; with --rounds also its rounds, size, the pace-setting chain and the links that cite it."""
 
-_RULE = _object({"id": STRING, "title": STRING, "kind": STRING, "aliases": STRINGS},
+_RULE = _object({"id": STRING, "title": STRING, "kind": STRING, "aliases": STRINGS, "terms": STRINGS},
                 {"preconditions": _array(_object({"need": STRING, "basis": STRING, "citation": CITATION,
                                                   "when": {"type": "object"}})),
                  "attributes": _array({"type": "object"}), "constraints": _array({"type": "object"})})

@@ -38,10 +38,10 @@ EVERYDAY = """
     waiting want wanted way ways well went were what whatever whether while whole whom wide will
     wish within without word words work working world worth would write year years yes yet
     three two four five first second
-    single double up down inside outside sit sits sitting system systems office offices happens today
-    tomorrow week month rely relies relying relied record records store stored planned ideas stage stages
+    single double up inside outside sit sits sitting system systems office offices happens today
+    tomorrow week month rely relies relying relied record records store stored planned ideas stages
     phase parts somebody anybody everybody nobody whoever body bodies area areas region local national
     neither starts begins began finishes stops stopped continue continues continued grow grows grew changes
     improve improves improved runs ran operate operates operated works worked partly mostly completely
-    became becomes becoming truly necessary needed required status chances unlikely impossible prepared unable
+    became becomes becoming truly needed required status chances unlikely impossible prepared unable
 """.strip()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -118,9 +119,14 @@ class Index:
     """Words only targets' `terms:` have, no title, alias or actor: a question's word among them is known
     as much as a term names (`TERM_WEIGHT`)."""
     principals: frozenset[str]
-    """The principal parties: the first word of each actor ("Mexico (SEDENA)": Mexico)."""
+    """The principal parties: the members of the chart's relationships (the countries), or, without a chart,
+    the first word of each actor ("Alder")."""
     involved: dict[str, frozenset[str]]
     """The principal parties each target involves: of its actors, and those its names say ("US/Canada ...")."""
+    ids: dict[str, str]
+    """Every step and condition id, casefolded, to the id as written: for a mistyped id's did-you-mean."""
+    id_heads: frozenset[str]
+    """The letters the ids with digits start with (`id_head`): "a", "b", "c" for the paper's A1 ... C3."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
     respellings: dict[tuple[str, bool], str | None] = field(default_factory=dict, compare=False, repr=False)
@@ -210,12 +216,20 @@ def index_of(pathway: Pathway) -> Index:
         first[0] for _, actors in texts.values() for a in actors if (first := lexicon.fold(a)))
     involved = {id_: frozenset(w for text in (*named, *actors) for w in lexicon.fold(text) if w in principals)
                 for id_, (named, actors) in texts.items()}
+    ids = (*pathway.steps, *pathway.conditions)
     return Index(lexicon, {k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in content.items()},
                  words, phrases, {w: frozenset(ids) for w, ids in inverted.items()}, idf,
                  _by_length(inverted), frozenset(known), _by_length(known - FILLER), acting, parties,
                  _spoken(pathway, lexicon), everyday,
                  frozenset(w for w, ids in termed.items() if ids == inverted[w]), principals, involved,
+                 {id_.casefold(): id_ for id_ in ids},
+                 frozenset(id_head(id_) for id_ in ids if any(c.isdigit() for c in id_)),
                  distinctive=min(math.log(1 + 4), math.log(1 + total)))
+
+
+def id_head(word: str) -> str:
+    """The letters an id-like word starts with ("b" of "B12", "ww" of "ww2")."""
+    return re.match(r"[^\W\d_]*", word.casefold()).group()  # type: ignore[union-attr]
 
 
 def _spoken(pathway: Pathway, lexicon: Lexicon) -> frozenset[str]:

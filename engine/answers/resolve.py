@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..errors import AmbiguousTargetError, UnknownIdError
 from ..pathway.compiled import Pathway
 from .lexicon import tokens
-from .ranking import Candidate, Ranking, index_of, inside_a_phrase, names_distinctively, rank, respelt
+from .ranking import Candidate, Ranking, id_head, index_of, inside_a_phrase, names_distinctively, rank, respelt
 
 MAX_WORDS = 60
 """A question longer than this is a paste, not a question: refused before any scoring."""
@@ -31,14 +31,14 @@ ENOUGH = 0.5
 """The least share of the question's known words (by weight) the answer must match."""
 MAX_LISTED = 5
 CLOSE_COVERAGE = 0.2
+"""A runner-up matching this much less of the question than the best is not close."""
 TOLERATED = 0.5
+"""What a word naming no target weighs against a match when the rule set's texts use it (1: any other word)."""
 CLEAR = 0.7
 """A best candidate whose runner-up scores at most this share of it is clearly ahead ..."""
 LEAST = 0.35
 """... and is answered when it matches this much of the question (`ENOUGH` otherwise): a long question
 says more than one target's words, and a clear lead says which target it is about."""
-"""What a word naming no target weighs against a match when the rule set's texts use it (1: any other word)."""
-"""A runner-up matching this much less of the question than the best is not close."""
 
 _STRONG = frozenset("""
     relationship relationships relation relations ties spectrum chart level levels rung bar arrow scale continuum
@@ -127,27 +127,17 @@ def _no_unknown_ids(pathway: Pathway, text: str) -> None:
     id-shaped alone, or when ids start with the same letters or one is spelt nearly so ("radio-net7"): in a
     question, "WW2" and "G7" are words."""
     index = index_of(pathway)
-    heads = _id_heads(pathway)
-    folded = {id_.casefold(): id_ for id_ in (*pathway.steps, *pathway.conditions)}
+    folded = index.ids
     alone = len(text.split()) == 1  # "Z9" by itself is an id, mistyped
     for word in text.split():
         word = word.strip("?.,;:!'\"()")
         shaped = ("_" in word or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word) and (
-            alone or _head(word) in heads or difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.8))))
+            alone or id_head(word) in index.id_heads
+            or difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.8))))
         if shaped and pathway.canonical(word) is None and not set(index.lexicon.fold(word)) <= index.inverted.keys():
             close = [folded[c] for c in difflib.get_close_matches(word.casefold(), folded, n=1, cutoff=0.6)]
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             raise UnknownIdError(f"unknown step or condition '{word}'{guess}", candidates=close)
-
-
-def _head(word: str) -> str:
-    """The letters an id-like word starts with ("B" of "B12", "ww" of "ww2")."""
-    return re.match(r"[^\W\d_]*", word.casefold()).group()  # type: ignore[union-attr]
-
-
-def _id_heads(pathway: Pathway) -> frozenset[str]:
-    """The letters the rule set's ids with digits start with: "a", "b", "c" for the paper's A1 ... C3."""
-    return frozenset(_head(id_) for id_ in (*pathway.steps, *pathway.conditions) if any(c.isdigit() for c in id_))
 
 
 def resolve(pathway: Pathway, question: str) -> str:
@@ -303,10 +293,10 @@ def _put_at(text: str, pathway: Pathway, level: str | None) -> bool:
     officers"): a chart question, whatever target shares the level's words."""
     if level is None or pathway.spectrum is None:
         return False
-    name = next(l.name for l in pathway.spectrum.levels if l.id == level)
-    first = tokens(name)[0] if tokens(name) else ""
-    return bool(first) and re.search(rf"\b(?:at|to|reach|reached|reaches)\s+(?:(?:the|a|an)\s+)?{re.escape(first)}\b",
-                                     " ".join(tokens(text))) is not None
+    words = tokens(next(l.name for l in pathway.spectrum.levels if l.id == level))
+    first = words[0] if words else ""
+    put = rf"\b(?:at|to|reach|reached|reaches)\s+(?:(?:the|a|an)\s+)?{re.escape(first)}\b"
+    return bool(first) and re.search(put, " ".join(tokens(text))) is not None
 
 
 def _level_by_its_own_word(pathway: Pathway, said: set[str]) -> str | None:
