@@ -55,6 +55,9 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
             lines.append(f"  asks what a target is, by its name: {safe(ranking.defined)}")
         if ranking.counted is not None:
             lines.append(f"  counts the steps of a lane it names: {safe(ranking.counted)}")
+        if ranking.placed:
+            lines.append("  asks for the step after or just before one it names: "
+                         + ", ".join(safe(s) for s in ranking.placed))
         if ranking.spelled:
             lines.append("  read as: " + ", ".join(f"{safe(w)} -> {safe(n)}" for w, n in ranking.spelled.items()))
         if ranking.unknown:

@@ -207,7 +207,7 @@ def _questions(pathway: Pathway, deepest: str) -> tuple[str, ...]:
 
 def _resolution(pathway: Pathway, questions: tuple[str, ...]) -> tuple[float, float, float]:
     """Milliseconds: the index built, one question resolved (median), a thousand-word paste refused."""
-    from .answers.ranking import index_of
+    from .answers.index import index_of
     from .answers.resolve import match
     from .errors import UnknownIdError
     from .files.read import gc_paused

@@ -20,7 +20,9 @@ from functools import lru_cache
 from ..errors import AmbiguousTargetError, UnknownIdError
 from ..pathway.compiled import Pathway
 from .lexicon import tokens
-from .ranking import Candidate, Ranking, id_head, index_of, inside_a_phrase, names_distinctively, rank, respelt
+from .index import id_head, index_of, inside_a_phrase, respelt, upstream
+from .ranking import Candidate, Ranking, names_distinctively, rank
+from .shapes import counted, defined, neighbours, ordered
 
 MAX_WORDS = 60
 """A question longer than this is a paste, not a question: refused before any scoring."""
@@ -79,46 +81,38 @@ def match(pathway: Pathway, question: str) -> Ranking:
             Candidate(id=direct, title=pathway.title_of(direct), score=1.0, coverage=1.0, matched={}),))
     _no_unknown_ids(pathway, text)
     ranking = rank(pathway, text)
-    found = {"defined": _defined(pathway, text), "counted": _counted(pathway, text)}
-    found = {key: value for key, value in found.items() if value is not None}
+    found = {"defined": defined(pathway, text), "counted": counted(pathway, text), "placed": _placed(pathway, text)}
+    found = {key: value for key, value in found.items() if value}
     return ranking.model_copy(update=found) if found else ranking
 
 
-_DEFINE = re.compile(r"^(?:what|who)\s+(?:is|was|are|were)\s+(.+?)\s*(?:\band\b|$)")
-"""A question asking what something is, by name, before anything else: "what is SEMAR and which forces ..."."""
-
-
-def _defined(pathway: Pathway, text: str) -> str | None:
-    """The one target whose title or alias is the name a "what is NAME" question starts with."""
-    asked = _DEFINE.match(" ".join(tokens(text)))
+def _placed(pathway: Pathway, text: str) -> tuple[str, ...]:
+    """The steps a question asks for by their place after or just before another it names ("what comes after
+    the interagency teams": B4): of several, the one the whole question scores clearly best, else all."""
+    asked = ordered(text)
     if asked is None:
-        return None
-    index = index_of(pathway)
-    named = index.content.get(" ".join(index.lexicon.fold(asked.group(1))), ())
-    return named[0] if len(named) == 1 else None
-
-
-_ORDINAL = re.compile(r"\b(first|opening|initial|earliest|last|final|closing|capstone)\b(?:\s+[\w'-]+){0,3}?\s+"
-                      r"(?:step|thing|move|stage|measure|proposal)\b")
-"""A question counting steps: "the first security-sector step", "the last thing on the defense side"."""
-
-
-def _counted(pathway: Pathway, text: str) -> str | None:
-    """The first or last step of the one lane the question names by a word no other lane has."""
-    said = text.casefold()
-    ordinal = _ORDINAL.search(said)
-    if ordinal is None:
-        return None
-    fold = index_of(pathway).lexicon.fold
-    asked = set(fold(said))
-    lane_words = {lane: set(fold(f"{lane} {title}")) for lane, title in pathway.lanes.items()}
-    named = [lane for lane, own in lane_words.items()
-             if own & asked - set().union(*(w for other, w in lane_words.items() if other != lane))]
-    steps = [s for s in pathway.steps.values() if not s.derived and s.lane in named]
-    if len(named) != 1 or not steps:
-        return None
-    last = ordinal.group(1) not in ("first", "opening", "initial", "earliest")
-    return (max if last else min)(steps, key=lambda s: s.sequence).id
+        return ()
+    after, words_of = asked
+    named = pathway.canonical(words_of)
+    if named is not None:
+        counted_from: tuple[str, ...] = (named,)
+    else:
+        scored = rank(pathway, words_of).candidates if tokens(words_of) else ()
+        # the steps close to the best: "once the army and the navy each have a command" names A1 and A2
+        close = [c.id for c in scored if c.score >= scored[0].score / 2] if scored else []
+        # ... counted from the earliest of them: what comes after a step is not asked by its successor's words
+        counted_from = tuple(c for c in close if not any(o in upstream(pathway, c) for o in close if o != c))
+    found = neighbours(pathway, counted_from, after) if counted_from else ()
+    if named is not None and not found:
+        none = f"no step needs {named}" if after else f"{named} needs no step"
+        raise UnknownIdError(f"'{text}' asks for the step {'after' if after else 'just before'} {named}: {none}",
+                             hint=f"ask about {named} itself, or give another id")
+    if len(found) < 2:
+        return found
+    scores = {c.id: c.score for c in rank(pathway, text).candidates}
+    found = tuple(sorted(found, key=lambda s: -scores.get(s, 0.0)))
+    best, second = found[:2]
+    return (best,) if scores.get(best, 0.0) > 0 and scores.get(second, 0.0) <= RUNNER_UP * scores[best] else found
 
 
 def _no_unknown_ids(pathway: Pathway, text: str) -> None:
@@ -186,7 +180,11 @@ def decide(pathway: Pathway, ranking: Ranking) -> str:
                              hint="ask about a step id, a condition id, or 'goal'")
     if ranking.defined is not None:
         return ranking.defined  # "what is SEMAR and which forces does it command"
-    chosen = contenders(pathway, ranking)
+    if len(ranking.placed) == 1:
+        return ranking.placed[0]  # "what comes after the interagency teams": not the teams
+    # "what comes after B2": each step needing it, not B2
+    chosen = tuple(Candidate(id=s, title=pathway.title_of(s), score=0.0, coverage=0.0, matched={})
+                   for s in ranking.placed[:MAX_LISTED]) or contenders(pathway, ranking)
     if len(chosen) == 1:
         return chosen[0].id
     if ranking.counted is not None and (not chosen or ranking.counted in {c.id for c in chosen}):

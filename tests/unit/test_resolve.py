@@ -308,7 +308,7 @@ def test_a_term_is_weaker_than_a_title_and_never_a_name_said_exactly(termed):
 
 def test_terms_do_not_make_a_title_word_common(termed):
     """How rare a word is counts the titles it is in: the boats' term leaves 'chart' the chart's own."""
-    from perimeter.answers.ranking import index_of
+    from perimeter.answers.index import index_of
 
     index = index_of(termed)
     assert index.inverted["chart"] == {"chart", "boats"} and index.idf["chart"] > index.idf["harbour"]
@@ -395,3 +395,82 @@ def test_a_question_asking_what_a_named_target_is_means_it(paper):
     assert ranking.defined == "semar" and ranking.candidates[0].id != "semar"
     assert resolve(paper, "what is SEMAR and which forces does it command") == "semar"
     assert match(paper, "what is blocking SEMAR's command").defined is None  # not a name: the ranking decides
+
+
+# -- a step by its place after or before another -----------------------------------
+
+def test_the_step_after_one_named_is_the_one_needing_it(paper, wildfire):
+    assert resolve(paper, "what comes after B2") == "B4"  # as stated: B4 needs B2
+    assert match(paper, "what comes after B2").placed == ("B4",)
+    assert resolve(paper, "after the joint counter-trafficking teams, what permanent body comes next?") == "B4"
+    assert resolve(wildfire, "what comes after survey") == "depot"
+    with pytest.raises(AmbiguousTargetError) as ambiguous:
+        resolve(paper, "what comes after A3")  # A4 and A5 both need it, and nothing else tells them apart
+    assert sorted(ambiguous.value.candidates) == ["A4", "A5"]
+
+
+def test_the_step_just_before_one_named_is_one_it_needs_and_what_comes_before_is_the_step_itself(paper):
+    assert resolve(paper, "what's the step right before the perimeter") == "C3"
+    assert resolve(paper, "what comes before B4") == "B4"  # asks what B4 needs: B4's own answer
+    assert match(paper, "what comes before B4").placed == ()
+
+
+def test_counting_from_an_earlier_step_named_by_its_words_not_its_successors(paper):
+    # "each have their own" names A1 and A2, whose words A3 shares: what comes after them is A3
+    assert resolve(paper, "what comes after the army and the navy each have their own relief commands?") == "A3"
+
+
+def test_no_step_after_the_last_is_an_error_saying_so(paper):
+    with pytest.raises(UnknownIdError) as unknown:
+        resolve(paper, "what's next after goal?")
+    assert "no step needs goal" in unknown.value.message
+    assert resolve(paper, "what's next after A7?") == "C3"  # C3 needs A7
+    with pytest.raises(UnknownIdError) as unknown:
+        resolve(paper, "the step just before A1")
+    assert "A1 needs no step" in unknown.value.message
+
+
+# -- a step named by id as what another needs --------------------------------------
+
+def test_a_step_named_by_id_as_what_another_needs_is_the_context_not_the_subject(paper, wildfire):
+    assert resolve(paper, "when can Canada join the US-Mexico counter-organized-crime agency created in B4") == "B7"
+    assert resolve(paper, "what does B4 need before the US and Mexico can set it up") == "B4"
+    with pytest.raises(AmbiguousTargetError):  # "survey" is a word too: an id only as ids are written
+        resolve(wildfire, "depot survey")
+
+
+def test_a_word_with_letters_put_before_it_is_another_word_not_a_misspelling(paper):
+    from perimeter.answers.ranking import rank
+
+    assert "mission" not in rank(paper, "when was NORTHCOM set up and what is its mission").spelled
+    assert rank(paper, "jointly run").candidates[0].matched["jointly"] == "joint"  # letters after it: an ending
+
+
+def test_sitting_on_a_body_is_joining_it():
+    assert words("would the RCMP sit on the agency") == ("rcmp", "join", "agency")
+
+
+# -- what the thing asked about is like; the units of an actor -----------------------
+
+def test_what_a_question_says_its_subject_is_like_names_the_model_not_the_subject(paper):
+    from perimeter.answers.index import index_of
+    from perimeter.answers.ranking import modelled
+
+    index = index_of(paper)
+    assert modelled(index, "a Mexican joint command like CJOC") == {"cjoc"}
+    assert modelled(index, "a JIATF-South style setup for the US and Mexico") == {"jiatf", "south"}
+    assert modelled(index, "would Mexico like to join NORAD") == frozenset()  # wanting, not likeness
+    assert resolve(paper, "could we set up integrated border teams on the southern border like the ones we run "
+                          "with canada") == "B1"
+    assert resolve(paper, "southern border version of the RCMP/CBP border teams, what's needed") == "B1"
+    assert resolve(paper, "would Mexico like to join NORAD") == "A7"
+
+
+def test_an_actor_of_two_units_is_two_actors_to_a_question_naming_one(paper):
+    from perimeter.answers.index import index_of
+
+    units = index_of(paper).units
+    assert units["A3"] == (frozenset({"sedena"}), frozenset({"semar"}))  # "Mexico (SEDENA and SEMAR)"
+    assert len(units["A1"]) == 1 and "mexico" in units["A1"][0]  # "Mexico (SEDENA)": one unit, the actor
+    assert resolve(paper, "Has SEMAR created a command to coordinate Navy and Marine Corps disaster operations?") == "A2"
+    assert resolve(paper, "what must Mexico do before SEDENA and SEMAR share one joint HA/DR command") == "A3"
