@@ -55,6 +55,8 @@ def with_matches(text: str, rankings: Sequence[Ranking], json_: bool, dumps: Cal
             lines.append(f"  asks what a target is, by its name: {safe(ranking.defined)}")
         if ranking.counted is not None:
             lines.append(f"  counts the steps of a lane it names: {safe(ranking.counted)}")
+        if ranking.asker:
+            lines.append(f"  who asks, left out: {safe(ranking.asker)}")
         if ranking.placed:
             lines.append("  asks for the step after or just before one it names: "
                          + ", ".join(safe(s) for s in ranking.placed))

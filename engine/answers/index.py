@@ -78,6 +78,8 @@ class Index:
     "SEMAR" of "Mexico (SEDENA and SEMAR)"), less the principal parties, when there are two or more; else whole."""
     branches: frozenset[str]
     """The words of those parts: a question naming one ("the Mexican navy") names units, not only countries."""
+    needed_by: dict[str, tuple[str, ...]]
+    """Each step or condition to the steps (and goals) stating it as a precondition, in the rule set's order."""
     distinctive: float
     """The least weight a word needs to name a target on its own: in at most a quarter of them, or in one."""
     respellings: dict[tuple[str, bool], str | None] = field(default_factory=dict, compare=False, repr=False)
@@ -177,6 +179,10 @@ def index_of(pathway: Pathway) -> Index:
                 for id_, (named, actors) in texts.items()}
     ids = (*pathway.steps, *pathway.conditions)
     units, branches = _units(lexicon, texts, principals, acting)
+    needed_by: dict[str, list[str]] = defaultdict(list)
+    for step in pathway.steps:
+        for need in dict.fromkeys(n for r in pathway.preconditions(step) for n in r.needs):
+            needed_by[need].append(step)
     return Index(lexicon, {k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in content.items()},
                  words, phrases, {w: frozenset(ids) for w, ids in inverted.items()}, idf,
                  _by_length(inverted), frozenset(known), _by_length(known - FILLER), acting, parties,
@@ -184,7 +190,8 @@ def index_of(pathway: Pathway) -> Index:
                  frozenset(w for w, ids in termed.items() if ids == inverted[w]), principals, involved,
                  {id_.casefold(): id_ for id_ in ids},
                  frozenset(id_head(id_) for id_ in ids if any(c.isdigit() for c in id_)),
-                 distinctive=min(math.log(1 + 4), math.log(1 + total)), units=units, branches=branches)
+                 distinctive=min(math.log(1 + 4), math.log(1 + total)), units=units, branches=branches,
+                 needed_by={need: tuple(steps) for need, steps in needed_by.items()})
 
 
 def id_head(word: str) -> str:
@@ -258,16 +265,15 @@ def _by_length(words: Iterable[str]) -> dict[int, tuple[str, ...]]:
     return {n: tuple(ws) for n, ws in by_length.items()}
 
 
-def upstream(pathway: Pathway, target: str) -> set[str]:
-    """Every step and condition `target` needs, directly or through others, as the paper states them."""
+def downstream(index: Index, target: str) -> set[str]:
+    """Every step needing `target`, directly or through others, as the rule set states them (`Index.needed_by`)."""
     seen: set[str] = set()
     todo = [target]
     while todo:
-        step = todo.pop()
-        for need in (n for r in (pathway.preconditions(step) if step in pathway.steps else ()) for n in r.needs):
-            if need not in seen:
-                seen.add(need)
-                todo.append(need)
+        for step in index.needed_by.get(todo.pop(), ()):
+            if step not in seen:
+                seen.add(step)
+                todo.append(step)
     return seen
 
 

@@ -10,12 +10,11 @@ data: `Ranking`, every candidate with its score and the words it matched.
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel
 
 from ..pathway.compiled import Pathway
-from .index import TERM_WEIGHT, Index, index_of, respelt, upstream
+from .index import TERM_WEIGHT, Index, downstream, index_of, respelt
+from .shapes import besides, who_asks
 
 FUZZY_QUALITY = 0.8
 """A word matched by spelling counts this much of a word matched exactly."""
@@ -30,6 +29,9 @@ this much: the context, not the subject."""
 MODEL = 0.5
 """A target the question names only as what the thing it asks about is like ("a joint command like CJOC") scores
 this much: the model, not the subject."""
+ASIDE = 0.3
+"""A target the question names only as what the thing it asks about is made from or is not ("turn the joint
+operations into a permanent body", "not just disaster relief") scores this much."""
 KEPT = 50
 _SCORED = 2000
 """Candidates kept in a ranking, best first: enough for every runner-up and explanation, few enough to be quick."""
@@ -72,6 +74,8 @@ class Ranking(BaseModel, frozen=True, defer_build=True):
     counted: str | None = None
     """The step the question counts to in a lane it names ("the last security-sector step": B8), if any:
     the answer when the words alone leave it ambiguous or name nothing."""
+    asker: str = ""
+    """The words before the question saying who asks ("As a CBP agent on the Arizona line"), left out of it."""
     placed: tuple[str, ...] = ()
     """The steps the question asks for by their place after or just before another it names ("what comes after
     the interagency teams": B4): the answer, though the words name the other; several, an ambiguity."""
@@ -80,8 +84,9 @@ class Ranking(BaseModel, frozen=True, defer_build=True):
 def rank(pathway: Pathway, question: str) -> Ranking:
     """Every target `question` may mean, scored, best first; an id, title or alias as written wins outright."""
     index = index_of(pathway)
-    read, spelled = respelt(index, question)
-    plain = index.lexicon.fold(question)
+    asker, text = who_asks(question)  # "As a CBP agent on the Arizona line, ...": who asks is not what is asked
+    read, spelled = respelt(index, text)
+    plain = index.lexicon.fold(text)
     asked = index.lexicon.fold(read) if spelled else plain
     meant: dict[str, tuple[str, float]] = {}  # question word -> (rule set's word, quality)
     unknown: list[str] = []
@@ -94,62 +99,48 @@ def rank(pathway: Pathway, question: str) -> Ranking:
             unknown.append(word)
     # An id, title or alias as written wins outright; so does one said whole with its words misspelt.
     corrected = " ".join(meant[w][0] if w in meant else w for w in asked)
-    for table, key in ((index.exact, " ".join(index.lexicon.fold(question, keep_filler=True))),
+    for table, key in ((index.exact, " ".join(index.lexicon.fold(text, keep_filler=True))),
                        (index.content, " ".join(asked)), (index.content, corrected)):
         hits = table.get(key, ()) if key else ()
         if hits:
-            return Ranking(question=question, words=asked, unknown=(), exact=True, spelled=spelled, candidates=tuple(
+            return Ranking(question=question, words=asked, unknown=(), exact=True, spelled=spelled, asker=asker,
+                           candidates=tuple(
                 Candidate(id=h, title=pathway.title_of(h), score=1.0, coverage=1.0,
                           matched={w: meant[w][0] if w in meant else w for w in asked})
                 for h in sorted(hits, key=pathway.order_key)))
     known = sum(index.idf[w] * q * (TERM_WEIGHT if w in index.termed else 1.0) for w, q in meant.values()) or 1.0
-    model = modelled(index, question)  # "a joint command like CJOC": CJOC is what it is like
-    parties = tuple(dict.fromkeys(w for a, (w, _) in meant.items() if w in index.parties and a not in model))
+    other = besides(index, text)  # "a joint command like CJOC": CJOC is what it is like, not what is asked
+    parties = tuple(dict.fromkeys(w for a, (w, _) in meant.items() if w in index.parties
+                                  and a not in other[0] and a not in other[2]))
     scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
                     key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]
-    scored = _with_references(index, pathway, asked, meant, parties, _with_model(index, model, meant, scored))
+    scored = _with_references(index, pathway, asked, meant, parties, _with_model(index, other, meant, scored))
     everyday = tuple(w for w in unknown if w in index.everyday)
     foreign = tuple(w for w in unknown if w not in index.spoken and w not in index.everyday)
     return Ranking(question=question, words=asked, unknown=tuple(unknown), foreign=foreign, everyday=everyday,
-                   spelled=spelled, candidates=tuple(
+                   spelled=spelled, asker=asker, candidates=tuple(
         Candidate(id=t, title=pathway.title_of(t), score=score, coverage=round(min(1.0, weight / known), 4),
                   matched=matched) for score, weight, matched, t in scored))
 
 
 _Scored = list[tuple[float, float, dict[str, str], str]]
 
-_MODEL = re.compile(
-    r"\b(?:like|unlike|resembling|similar\s+to|akin\s+to|modell?ed\s+(?:on|after)|patterned\s+(?:on|after)|"
-    r"based\s+on|copied\s+from|(?:version|equivalent|counterpart|copy)\s+of)\s+(?P<a>[^,;:?!.()]+)"
-    r"|(?P<b>[\w/]+(?:-[\w/]+)?)[- ]style\b|\bthe\s+(?P<c>[\w/ -]+?)\s+model\b")
-"""What a question says the thing it asks about is like: "a joint command like CJOC", "modeled on the Key West
-task force", "a JIATF-South style setup", "the IBET model"."""
-_WANTING = re.compile(r"\blike\s+to\b|\b(?:would|'d|i|we|you|they)\s+like\b")
-"""Liking, not likeness: "would Mexico like to join NORAD"."""
-
-
-def modelled(index: Index, question: str) -> frozenset[str]:
-    """The question's words (folded) that say only what the thing it asks about is like."""
-    said = _WANTING.sub(" ", question.casefold().replace("’", "'"))
-    phrases = [next(g for g in found.groups() if g) for found in _MODEL.finditer(said)]
-    if not phrases:
-        return frozenset()
-    fold = index.lexicon.fold
-    inside = {w for phrase in phrases for w in fold(respelt(index, phrase)[0])}
-    outside = set(fold(respelt(index, _MODEL.sub(" ", said))[0]))
-    return frozenset(inside - outside)
-
-
-def _with_model(index: Index, model: frozenset[str], meant: dict[str, tuple[str, float]],
+def _with_model(index: Index, besides: tuple[frozenset[str], ...], meant: dict[str, tuple[str, float]],
                 scored: _Scored) -> _Scored:
-    """The candidates with a target the question names only as what its subject is like scoring `MODEL`, and
-    the words naming the model counted as matched by the others: they say which thing it is like."""
+    """The candidates with a target the question names only as what its subject is like, or by name as that
+    ("a NATO-like alliance"), scoring `MODEL`, only as what it is made from, or at all as what it is not,
+    `ASIDE` (`shapes.besides`); those words counted as matched by the others: they say which."""
+    like, made_from, not_, by_name = besides
+    model = like | made_from | not_
     if not model:
         return scored
     mended: _Scored = []
+    as_model = {meant[a][0] for a in by_name if a in meant}
     for score, weight, matched, target in scored:
-        if set(matched) <= model:
-            mended.append((score * MODEL, weight, matched, target))
+        own = set(matched)
+        named = {a for a in own & not_ if index.words[target][matched[a]] >= 1.0}  # by name, not by its terms
+        if own <= model or named or any(p <= as_model for p in index.phrases[target]):  # "a NATO-like alliance"
+            mended.append((score * (ASIDE if own <= made_from | not_ or named else MODEL), weight, matched, target))
             continue
         extra = {a: meant[a][0] for a in model if a in meant and a not in matched}
         mended.append((score, weight + sum(index.idf[w] * meant[a][1] for a, w in extra.items()),
@@ -166,12 +157,12 @@ def _with_references(index: Index, pathway: Pathway, asked: tuple[str, ...], mea
     if not (named := [n for n in named if n in pathway.steps]):  # an id as ids are written ("B4"), not a word
         return scored
     about = {n: _score(index, n, meant, parties)[2] for n in named}
+    after = {n: downstream(index, n) for n in named}
     mended: _Scored = []
     context: set[str] = set()  # the steps named as what another step said needs: the question is about that one
     for score, weight, matched, target in scored:
-        before = upstream(pathway, target)
         for n in named:
-            if n != target and n in before:
+            if target in after[n]:
                 extra = {a: w for a, w in about[n].items() if a not in matched}
                 context |= {n} if set(matched) - set(about[n]) else set()
                 weight += sum(index.idf[w] * meant[a][1] * index.words[n][w] for a, w in extra.items())

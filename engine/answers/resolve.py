@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..errors import AmbiguousTargetError, UnknownIdError
 from ..pathway.compiled import Pathway
 from .lexicon import tokens
-from .index import id_head, index_of, inside_a_phrase, respelt, upstream
+from .index import downstream, id_head, index_of, inside_a_phrase, respelt
 from .ranking import Candidate, Ranking, names_distinctively, rank
 from .shapes import counted, defined, neighbours, ordered
 
@@ -101,7 +101,8 @@ def _placed(pathway: Pathway, text: str) -> tuple[str, ...]:
         # the steps close to the best: "once the army and the navy each have a command" names A1 and A2
         close = [c.id for c in scored if c.score >= scored[0].score / 2] if scored else []
         # ... counted from the earliest of them: what comes after a step is not asked by its successor's words
-        counted_from = tuple(c for c in close if not any(o in upstream(pathway, c) for o in close if o != c))
+        later = {c: downstream(index_of(pathway), c) for c in close}
+        counted_from = tuple(c for c in close if not any(c in later[o] for o in close if o != c))
     found = neighbours(pathway, counted_from, after) if counted_from else ()
     if named is not None and not found:
         none = f"no step needs {named}" if after else f"{named} needs no step"

@@ -9,11 +9,12 @@ follows the one it names (`ordered`, then `neighbours`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection
 
 from ..pathway.compiled import Pathway
 from .lexicon import tokens
-from .index import index_of
+from .index import Index, index_of, respelt
 
 _DEFINE = re.compile(r"^(?:what|who)\s+(?:is|was|are|were)\s+(.+?)\s*(?:\band\b|$)")
 """A question asking what something is, by name, before anything else: "what is SEMAR and which forces ..."."""
@@ -56,9 +57,12 @@ _AFTER = re.compile(
     r"\b(?:what|which)\b[\w\s']{0,30}?\b(?:comes?|happens?|follows?|is|would\s+be)\s+(?:next\s+)?after\s+(?P<a>.+)"
     r"|\bnext\s+(?:step|move|stage|thing)\s+after\s+(?P<b>.+)"
     r"|^(?:after|once)\s+(?P<c>[^,;:?]+)[,;:]\s*(?:what|which)\b.*\bnext\b"
-    r"|\b(?:what|which)\b[\w\s']{0,20}?\bfollows\s+(?P<d>.+)")
+    r"|\b(?:what|which)\b[\w\s']{0,20}?\bfollows\s+(?P<d>.+)"
+    r"|\bwhat\b[\w\s']{0,20}?\b(?:becomes?|is|are)\s+possible\s+(?:once|after)\s+(?P<e>.+)"
+    r"|\bwhat\b[\w\s']{0,20}?\b(?:can|could|would|will)\s+(?:happen|follow|come)\s+(?:once|after)\s+(?P<f>.+)"
+    r"|\bwhat\s+(?:does|do|would|will)\s+(?P<g>.+?)\s+(?:unlock|enable|open\s+up|make\s+possible|lead\s+to)\b")
 """A question asking for the step after one it names: "what comes after the interagency teams", "once Mexico has
-a joint command, what's the next step"."""
+a joint command, what's the next step", "what becomes possible after the drill", "what does the survey unlock"."""
 _BEFORE = re.compile(r"\b(?:step|one|thing|move|stage)\s+(?:right|just|immediately|directly)\s+before\s+(?P<a>.+)")
 """A question asking for the step just before one it names: "the step right before the perimeter" (not "what
 comes before X": that asks what X needs)."""
@@ -77,13 +81,68 @@ def ordered(text: str) -> tuple[bool, str] | None:
 
 def neighbours(pathway: Pathway, named: Collection[str], after: bool) -> tuple[str, ...]:
     """The steps (and goals) right after the named ones, that need one of them (those needing most of them),
-    or the steps right before them, that one of them needs, as the paper states them: in the rule set's order."""
+    or the steps right before them, that one of them needs, as the rule set states them: in its order."""
     if after:
-        needing = {s: sum(1 for n in named if any(n in r.needs for r in pathway.preconditions(s)))
-                   for s in pathway.steps if s not in named}
+        needed_by = index_of(pathway).needed_by
+        needing = Counter(s for n in named for s in needed_by.get(n, ()) if s not in named)
         most = max(needing.values(), default=0)
-        found = [s for s, count in needing.items() if count and count == most]
+        found = [s for s, count in needing.items() if count == most]
     else:
         found = [n for s in named if s in pathway.steps for r in pathway.preconditions(s) for n in r.needs
                  if n in pathway.steps and n not in named]
     return tuple(sorted(set(found), key=pathway.order_key))
+
+
+_LIKE = re.compile(
+    r"\b(?:like|resembling|similar\s+to|akin\s+to|modell?ed\s+(?:on|after)|patterned\s+(?:on|after)|"
+    r"based\s+on|copied\s+from|(?:version|equivalent|counterpart|copy)\s+of)\s+(?P<a>[^,;:?!.()]+)"
+    r"|(?P<b>[\w/]+(?:-[\w/]+)?)(?:[- ](?:style|type)|-like)\b|\bthe\s+(?P<c>[\w/ -]+?)\s+model\b")
+"""What a question says the thing it asks about is like: "a joint command like CJOC", "modeled on the Key West
+task force", "a JIATF-South style setup", "IBET-type teams", "a NATO-like alliance", "the IBET model"."""
+_FROM = re.compile(
+    r"\b(?:turn|turns|turning|turned|make|makes|making|transform\w*|convert\w*|merg\w*|fold\w*|consolidat\w*|"
+    r"upgrad\w*|institutionali[sz]\w*|combin\w*|grow\w*|expand\w*)\s+(?P<d>(?:[\w/'-]+\s+){1,10}?)into\b")
+"""What a question says the thing it asks about is made from: "turn the routine operations into a permanent body"."""
+_NOT = re.compile(
+    r"\b(?:not\s+just|not\s+only|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides|except(?:\s+for)?|"
+    r"as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
+"""What a question says the thing it asks about is not: "one joint command, not just for disasters", "besides
+NATO"."""
+_WANTING = re.compile(r"\blike\s+to\b|\b(?:would|'d|i|we|you|they)\s+like\b")
+"""Liking, not likeness: "would Mexico like to join NORAD"."""
+
+
+def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
+    """The question's words (folded) that say only what the thing it asks about is like, what it is made from,
+    and what it is not: words about other things than the one asked about; and of the first, those naming
+    the model by name ("NATO-like", "JIATF-South style")."""
+    said = _WANTING.sub(" ", question.casefold().replace("’", "'"))
+    found = [[next(g for g in m.groups() if g) for m in pattern.finditer(said)] for pattern in (_LIKE, _FROM, _NOT)]
+    found.append([m.group("b") for m in _LIKE.finditer(said) if m.group("b")])
+    if not any(found):
+        return frozenset(), frozenset(), frozenset(), frozenset()
+    fold = index.lexicon.fold
+    outside = set(fold(respelt(index, _NOT.sub(" ", _FROM.sub(" ", _LIKE.sub(" ", said))))[0]))
+    return tuple(frozenset({w for phrase in phrases for w in fold(respelt(index, phrase)[0])} - outside)
+                 for phrases in found)
+
+
+_ASKER = re.compile(
+    r"^\s*(?:as\s+(?:a|an|the|someone|somebody|one)\b[^,:;?]*[,:;]"
+    r"|from\s+the\s+[^,:;?]*:"
+    r"|[^.?!,:;]{0,60}\bhere\b[^.?!]*[.!]"
+    r"|i(?:'m|'ve|\s+am|\s+have|\s+\w+)\b[^.?!]*[.!])\s+", re.IGNORECASE)
+"""Words before a question saying who asks: "As a CBP agent on the Arizona line,", "From the Pentagon Mexico
+desk:", "Retired USAF officer here, served at Peterson.", "I supervise Border Patrol agents in El Paso."."""
+
+
+def who_asks(question: str) -> tuple[str, str]:
+    """(who asks, the question without it): the sentences and clauses saying who asks, at its start, as long as
+    a question of two words or more is left."""
+    asker, text = "", question
+    for _ in range(3):
+        found = _ASKER.match(text.replace("’", "'"), 0) if text else None
+        if found is None or len(tokens(text[found.end():])) < 2:
+            break
+        asker, text = (asker + " " + text[:found.end()]).strip(), text[found.end():]
+    return asker, text

@@ -454,12 +454,12 @@ def test_sitting_on_a_body_is_joining_it():
 
 def test_what_a_question_says_its_subject_is_like_names_the_model_not_the_subject(paper):
     from perimeter.answers.index import index_of
-    from perimeter.answers.ranking import modelled
+    from perimeter.answers.shapes import besides
 
     index = index_of(paper)
-    assert modelled(index, "a Mexican joint command like CJOC") == {"cjoc"}
-    assert modelled(index, "a JIATF-South style setup for the US and Mexico") == {"jiatf", "south"}
-    assert modelled(index, "would Mexico like to join NORAD") == frozenset()  # wanting, not likeness
+    assert besides(index, "a Mexican joint command like CJOC")[0] == {"cjoc"}
+    assert besides(index, "a JIATF-South style setup for the US and Mexico")[0] == {"jiatf", "south"}
+    assert besides(index, "would Mexico like to join NORAD")[0] == frozenset()  # wanting, not likeness
     assert resolve(paper, "could we set up integrated border teams on the southern border like the ones we run "
                           "with canada") == "B1"
     assert resolve(paper, "southern border version of the RCMP/CBP border teams, what's needed") == "B1"
@@ -474,3 +474,44 @@ def test_an_actor_of_two_units_is_two_actors_to_a_question_naming_one(paper):
     assert len(units["A1"]) == 1 and "mexico" in units["A1"][0]  # "Mexico (SEDENA)": one unit, the actor
     assert resolve(paper, "Has SEMAR created a command to coordinate Navy and Marine Corps disaster operations?") == "A2"
     assert resolve(paper, "what must Mexico do before SEDENA and SEMAR share one joint HA/DR command") == "A3"
+
+
+def test_what_a_subject_is_made_from_or_is_not_is_another_thing_than_the_subject(paper):
+    from perimeter.answers.index import index_of
+    from perimeter.answers.shapes import besides
+
+    index = index_of(paper)
+    _, made_from, not_, _ = besides(index, "turning the routine US-Mexico joint operations into a permanent body")
+    assert {"routin", "joint", "operation"} <= made_from
+    assert resolve(paper, "turning the routine US-Mexico joint operations against traffickers into a permanent "
+                          "institution") == "B4"  # not B2, the operations it is made from
+    assert besides(index, "one joint command, not just for disasters")[2] == {"ha_dr"}
+    assert resolve(paper, "what would it take for mexico to have one joint command over its land sea and air forces, "
+                          "not just for disasters") == "A5"  # not A3, an HA/DR command
+    assert resolve(paper, "besides NATO, what bilateral committee did the US and Canada set up after WWII?") == \
+        "military_cooperation_committee"
+    assert resolve(paper, "can Mexico be folded into NORAD") == "A7"  # "folded into": nothing said between
+
+
+def test_a_model_named_by_name_is_not_the_subject(paper):
+    assert resolve(paper, "what's blocking a NATO-like alliance organization for Canada, the US and Mexico") == "C3"
+
+
+def test_who_asks_is_not_what_is_asked(paper):
+    from perimeter.answers.shapes import who_asks
+
+    assert who_asks("Retired USAF officer here, served at Peterson. Is Mexico close to joining NORAD?") == (
+        "Retired USAF officer here, served at Peterson.", "Is Mexico close to joining NORAD?")
+    assert who_asks("As a CBP agent on the Arizona line, what does B1 need?")[0] == "As a CBP agent on the Arizona line,"
+    assert who_asks("From the Pentagon Mexico desk: what does C1 need?")[1] == "what does C1 need?"
+    assert who_asks("I wonder why Mexico can't join NORAD.") == ("", "I wonder why Mexico can't join NORAD.")
+    assert resolve(paper, "Retired USAF officer here, served at Peterson. Is Mexico anywhere close to being "
+                          "brought into NORAD?") == "A7"
+    assert match(paper, "As a congressional staffer on the armed services committee: could the US and Mexico "
+                        "stand up a shared humanitarian assistance command right now?").asker.startswith("As a")
+
+
+def test_a_body_is_an_organization_and_what_becomes_possible_after_a_step_is_its_successor(paper, wildfire):
+    assert words("a coordination body") == ("coordination", "organization")
+    assert resolve(paper, "three-country police coordination body - where does it stand") == "B8"
+    assert resolve(wildfire, "what becomes possible after survey") == "depot"
