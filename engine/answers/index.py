@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from ..pathway.compiled import Pathway
 from .everyday import EVERYDAY
-from .lexicon import FILLER, GENERAL, Lexicon, tokens
+from .lexicon import FILLER, GENERAL, LIKENESS, Lexicon, tokens
 
 ACTOR_WEIGHT = 0.5
 """An actor's words name a target less than its title does: Mexico acts in half the paper's steps."""
@@ -141,7 +141,9 @@ def index_of(pathway: Pathway) -> Index:
             folded = frozenset(said)
             if folded:
                 sets.append(folded)
-            own.update(dict.fromkeys(folded, 1.0))
+            like = _likened(lexicon, text)  # "(like CJOC and USNORTHCOM)": what it is like, not what it is
+            for word in folded:
+                own[word] = max(own.get(word, 0.0), PART_WEIGHT if word in like else 1.0)
             for word in lexicon.parts(text):  # "center" of "training center", read as one word above
                 own.setdefault(word, PART_WEIGHT)
         for actor in actors:
@@ -225,6 +227,16 @@ def _actor_words(lexicon: Lexicon, actor: str) -> frozenset[str]:
 
 
 _PARTS = re.compile(r"\s*(?:,|/|\band\b|\bor\b)\s*")
+
+
+def _likened(lexicon: Lexicon, text: str) -> frozenset[str]:
+    """The words of a name saying only what its target is like ("Mexico creates a Joint Force Command (like
+    CJOC and USNORTHCOM)": CJOC, USNORTHCOM)."""
+    said = text.casefold()
+    phrases = [next(g for g in m.groups() if g) for m in LIKENESS.finditer(said)]
+    if not phrases:
+        return frozenset()
+    return frozenset({w for p in phrases for w in lexicon.fold(p)} - set(lexicon.fold(LIKENESS.sub(" ", said))))
 
 
 def _units(lexicon: Lexicon, texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],

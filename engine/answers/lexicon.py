@@ -26,7 +26,7 @@ FILLER = frozenset("""
     prevents preventing keep keeps keeping hold holds holding back missing left far away until s t
     able allowed going go goes there anything something thing things else really actually
     currently today yet just between
-    one all any some its also only very much many more most over out own such own anymore else
+    one all any some its also only very much many more most over out own such own anymore else like
 """.split())
 """Words that ask rather than name: dropped from questions, and from the rule set's phrases."""
 
@@ -57,6 +57,16 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("organized", "organised"),
 )
 """Synonym groups every rule set shares; the first of each is the word both sides are read as."""
+
+LIKENESS = re.compile(
+    r"\b(?:like|resembling|similar\s+to|akin\s+to|modell?ed\s+(?:on|after)|patterned\s+(?:on|after)|"
+    r"based\s+on|copied\s+from|(?:version|equivalent|counterpart|copy)\s+of)\s+(?P<a>[^,;:?!.()]+)"
+    r"|(?P<b>[\w/]+(?:-[\w/]+)?)(?:[- ](?:style|type)|-like)\b|\bthe\s+(?P<c>[\w/ -]+?)\s+model\b")
+"""What a question says the thing it asks about is like: "a joint command like CJOC", "modeled on the Key West
+task force", "a JIATF-South style setup", "IBET-type teams", "a NATO-like alliance", "the IBET model"."""
+WANTING = re.compile(r"\blike\s+to\b|\b(?:would|'d|i|we|you|they)\s+like\b")
+"""Liking, not likeness: "would Mexico like to join NORAD"."""
+
 
 _ENDINGS = ("ing", "ed", "es", "s")
 

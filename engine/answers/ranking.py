@@ -139,8 +139,11 @@ def _with_model(index: Index, besides: tuple[frozenset[str], ...], meant: dict[s
     for score, weight, matched, target in scored:
         own = set(matched)
         named = {a for a in own & not_ if index.words[target][matched[a]] >= 1.0}  # by name, not by its terms
-        if own <= model or named or any(p <= as_model for p in index.phrases[target]):  # "a NATO-like alliance"
-            mended.append((score * (ASIDE if own <= made_from | not_ or named else MODEL), weight, matched, target))
+        # who turns the operations into a body acts in both: the parties say nothing of which it is
+        made = bool(made_from) and {a for a, w in matched.items() if w not in index.parties} <= made_from
+        if own <= model or named or made or any(p <= as_model for p in index.phrases[target]):  # "NATO-like"
+            mended.append((score * (ASIDE if own <= made_from | not_ or named or made else MODEL), weight, matched,
+                           target))
             continue
         extra = {a: meant[a][0] for a in model if a in meant and a not in matched}
         mended.append((score, weight + sum(index.idf[w] * meant[a][1] for a, w in extra.items()),

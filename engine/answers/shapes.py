@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Collection
 
 from ..pathway.compiled import Pathway
-from .lexicon import tokens
+from .lexicon import LIKENESS, WANTING, tokens
 from .index import Index, index_of, respelt
 
 _DEFINE = re.compile(r"^(?:what|who)\s+(?:is|was|are|were)\s+(.+?)\s*(?:\band\b|$)")
@@ -93,12 +93,6 @@ def neighbours(pathway: Pathway, named: Collection[str], after: bool) -> tuple[s
     return tuple(sorted(set(found), key=pathway.order_key))
 
 
-_LIKE = re.compile(
-    r"\b(?:like|resembling|similar\s+to|akin\s+to|modell?ed\s+(?:on|after)|patterned\s+(?:on|after)|"
-    r"based\s+on|copied\s+from|(?:version|equivalent|counterpart|copy)\s+of)\s+(?P<a>[^,;:?!.()]+)"
-    r"|(?P<b>[\w/]+(?:-[\w/]+)?)(?:[- ](?:style|type)|-like)\b|\bthe\s+(?P<c>[\w/ -]+?)\s+model\b")
-"""What a question says the thing it asks about is like: "a joint command like CJOC", "modeled on the Key West
-task force", "a JIATF-South style setup", "IBET-type teams", "a NATO-like alliance", "the IBET model"."""
 _FROM = re.compile(
     r"\b(?:turn|turns|turning|turned|make|makes|making|transform\w*|convert\w*|merg\w*|fold\w*|consolidat\w*|"
     r"upgrad\w*|institutionali[sz]\w*|combin\w*|grow\w*|expand\w*)\s+(?P<d>(?:[\w/'-]+\s+){1,10}?)into\b")
@@ -108,21 +102,18 @@ _NOT = re.compile(
     r"as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
 """What a question says the thing it asks about is not: "one joint command, not just for disasters", "besides
 NATO"."""
-_WANTING = re.compile(r"\blike\s+to\b|\b(?:would|'d|i|we|you|they)\s+like\b")
-"""Liking, not likeness: "would Mexico like to join NORAD"."""
-
-
 def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
     """The question's words (folded) that say only what the thing it asks about is like, what it is made from,
     and what it is not: words about other things than the one asked about; and of the first, those naming
     the model by name ("NATO-like", "JIATF-South style")."""
-    said = _WANTING.sub(" ", question.casefold().replace("’", "'"))
-    found = [[next(g for g in m.groups() if g) for m in pattern.finditer(said)] for pattern in (_LIKE, _FROM, _NOT)]
-    found.append([m.group("b") for m in _LIKE.finditer(said) if m.group("b")])
+    said = WANTING.sub(" ", question.casefold().replace("’", "'"))
+    found = [[next(g for g in m.groups() if g) for m in pattern.finditer(said)] for pattern in (LIKENESS, _FROM, _NOT)]
+    found[0] += [m.group(0) for m in LIKENESS.finditer(said)]  # "modeled", "style": words of the likeness too
+    found.append([m.group("b") for m in LIKENESS.finditer(said) if m.group("b")])
     if not any(found):
         return frozenset(), frozenset(), frozenset(), frozenset()
     fold = index.lexicon.fold
-    outside = set(fold(respelt(index, _NOT.sub(" ", _FROM.sub(" ", _LIKE.sub(" ", said))))[0]))
+    outside = set(fold(respelt(index, _NOT.sub(" ", _FROM.sub(" ", LIKENESS.sub(" ", said))))[0]))
     return tuple(frozenset({w for phrase in phrases for w in fold(respelt(index, phrase)[0])} - outside)
                  for phrases in found)
 

@@ -458,7 +458,7 @@ def test_what_a_question_says_its_subject_is_like_names_the_model_not_the_subjec
 
     index = index_of(paper)
     assert besides(index, "a Mexican joint command like CJOC")[0] == {"cjoc"}
-    assert besides(index, "a JIATF-South style setup for the US and Mexico")[0] == {"jiatf", "south"}
+    assert besides(index, "a JIATF-South style setup for the US and Mexico")[0] == {"jiatf", "south", "styl"}
     assert besides(index, "would Mexico like to join NORAD")[0] == frozenset()  # wanting, not likeness
     assert resolve(paper, "could we set up integrated border teams on the southern border like the ones we run "
                           "with canada") == "B1"
@@ -515,3 +515,14 @@ def test_a_body_is_an_organization_and_what_becomes_possible_after_a_step_is_its
     assert words("a coordination body") == ("coordination", "organization")
     assert resolve(paper, "three-country police coordination body - where does it stand") == "B8"
     assert resolve(wildfire, "what becomes possible after survey") == "depot"
+
+
+def test_what_a_name_says_its_target_is_like_names_it_half(paper):
+    from perimeter.answers.index import index_of
+
+    own = index_of(paper).words["A5"]  # "Mexico creates a Joint Force Command (like CJOC and USNORTHCOM)"
+    assert own["cjoc"] == own["usnorthcom"] == 0.5 and own["joint_forc"] == 1.0
+    assert "like" not in own  # a word of likeness, named by nothing
+    assert resolve(paper, "when was US Northern Command established and what is its mission") == "usnorthcom"
+    assert resolve(paper, "could the US and Mexico build a fusion mechanism for cartel intelligence modeled on the "
+                          "Key West task force?") == "C1"
