@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from ..pathway.compiled import Pathway
 from .index import TERM_WEIGHT, Index, downstream, index_of, respelt
-from .shapes import besides, who_asks
+from .shapes import asks_if_it_exists, besides, who_asks
 
 FUZZY_QUALITY = 0.8
 """A word matched by spelling counts this much of a word matched exactly."""
@@ -32,6 +32,9 @@ this much: the model, not the subject."""
 ASIDE = 0.3
 """A target the question names only as what the thing it asks about is made from or is not ("turn the joint
 operations into a permanent body", "not just disaster relief") scores this much."""
+EXISTS = 0.7
+"""A step scores this much in a question asking whether something exists ("is there already a US/Mexico customs
+organization for Canada to join"): conditions are what exists; steps are what is done."""
 KEPT = 50
 _SCORED = 2000
 """Candidates kept in a ranking, best first: enough for every runner-up and explanation, few enough to be quick."""
@@ -115,6 +118,9 @@ def rank(pathway: Pathway, question: str) -> Ranking:
     scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
                     key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]
     scored = _with_references(index, pathway, asked, meant, parties, _with_model(index, other, meant, scored))
+    if asks_if_it_exists(text):  # "is there already a US/Mexico customs organization": a state of things
+        scored = sorted(((score * (EXISTS if t in pathway.steps else 1.0), weight, matched, t)
+                         for score, weight, matched, t in scored), key=lambda s: (-s[0], pathway.order_key(s[3])))
     everyday = tuple(w for w in unknown if w in index.everyday)
     foreign = tuple(w for w in unknown if w not in index.spoken and w not in index.everyday)
     return Ranking(question=question, words=asked, unknown=tuple(unknown), foreign=foreign, everyday=everyday,

@@ -121,7 +121,7 @@ def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
 _ASKER = re.compile(
     r"^\s*(?:as\s+(?:a|an|the|someone|somebody|one)\b[^,:;?]*[,:;]"
     r"|from\s+the\s+[^,:;?]*:"
-    r"|[^.?!,:;]{0,60}\bhere\b[^.?!]*[.!]"
+    r"|[^.?!,:;]{0,60}\bhere\b(?:\s*[:;-]|[^.?!]*[.!])"
     r"|i(?:'m|'ve|\s+am|\s+have|\s+\w+)\b[^.?!]*[.!])\s+", re.IGNORECASE)
 """Words before a question saying who asks: "As a CBP agent on the Arizona line,", "From the Pentagon Mexico
 desk:", "Retired USAF officer here, served at Peterson.", "I supervise Border Patrol agents in El Paso."."""
@@ -137,3 +137,13 @@ def who_asks(question: str) -> tuple[str, str]:
             break
         asker, text = (asker + " " + text[:found.end()]).strip(), text[found.end():]
     return asker, text
+
+
+_EXISTS = re.compile(r"\b(?:is|are)\s+there\b|\b(?:does|do|did)\s+(?:[\w/-]+\s+){0,8}?exist\b|\bexisting\b",
+                     re.IGNORECASE)
+"""A question asking whether something exists: "is there already ...", "does it exist", "an existing ..."."""
+
+
+def asks_if_it_exists(question: str) -> bool:
+    """Whether the question asks whether something exists, rather than whether something has been done."""
+    return _EXISTS.search(question) is not None

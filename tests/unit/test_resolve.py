@@ -526,3 +526,20 @@ def test_what_a_name_says_its_target_is_like_names_it_half(paper):
     assert resolve(paper, "when was US Northern Command established and what is its mission") == "usnorthcom"
     assert resolve(paper, "could the US and Mexico build a fusion mechanism for cartel intelligence modeled on the "
                           "Key West task force?") == "C1"
+
+
+def test_a_question_whether_something_exists_leans_to_what_exists_not_what_is_done(paper):
+    from perimeter.answers.shapes import asks_if_it_exists
+
+    assert asks_if_it_exists("Is there already a US/Mexico customs organization?")
+    assert asks_if_it_exists("which step creates it? Does it exist?")
+    assert not asks_if_it_exists("why a disaster command when Plan DN-III already exists?")  # not what is asked
+    first = match(paper, "Is there already a US/Mexico organization for customs, border and immigration that "
+                         "Canada could join?").candidates[0]
+    assert first.id == "us_mexico_border_organization"  # the condition ahead of B6, Canada's joining it
+
+
+def test_who_asks_may_end_in_a_colon(wildfire):
+    from perimeter.answers.shapes import who_asks
+
+    assert who_asks("radio room here: once our crews are certified, what else?")[0] == "radio room here:"
