@@ -44,4 +44,5 @@ EVERYDAY = """
     neither starts begins began finishes stops stopped continue continues continued grow grows grew changes
     improve improves improved runs ran operate operates operated works worked partly mostly completely
     became becomes becoming truly needed required status chances unlikely impossible prepared unable
+    reachable achievable attainable feasible doable realistic viable workable far-fetched possibility odds
 """.strip()

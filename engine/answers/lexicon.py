@@ -74,11 +74,16 @@ _ENDINGS = ("ing", "ed", "es", "s")
 _CONTRACTIONS = ((re.compile(r"\bcan't\b"), "cannot"), (re.compile(r"\bwon't\b"), "will not"),
                  (re.compile(r"n't\b"), " not"), (re.compile(r"'s\b"), ""))
 _WORD = re.compile(r"[a-z0-9]+")
+_LET_IN = re.compile(r"\b(?:bring|brings|bringing|brought|let|lets|letting|admit|admits|admitted|admitting|"
+                     r"welcome|welcomes|welcomed|welcoming)\s+([\w/'-]+)\s+into\b")
+"""Bringing or letting someone into something is their joining it: "bring Canada into X" is "Canada join X"."""
 
 
 def tokens(text: str) -> list[str]:
     """`text` cut into lowercase words: letters and digits, everything else a break ("HA/DR": ha, dr)."""
     text = text.casefold().replace("’", "'")
+    if " into " in text:
+        text = _LET_IN.sub(r"\1 join", text)
     if "'" in text:
         for pattern, replacement in _CONTRACTIONS:
             text = pattern.sub(replacement, text)

@@ -315,9 +315,14 @@ _RANGE = re.compile(r"\b(?:from\s+)?([a-z]+)(?:\s+|-)to(?:\s+|-)([a-z]+)\b(?=[\s
 """A range of the chart said in words ("conflict-to-alliance spectrum", "from conflict to integration")."""
 
 
+_OTHER_LEVEL = re.compile(r"\blevels?\s+of\s+(?!cooperation|integration|relations?|relationship|ties|the\b)\w+")
+"""A level of something else than a relationship: "what level of trust does the author expect"."""
+
+
 def _about_the_chart(text: str, rest: set[str]) -> bool:
     """Whether the question says a strong chart word, or misspells one ("relatonship")."""
-    if rest & _strong_words():
+    strong = rest & _strong_words()
+    if strong - {"level", "levels"} or (strong and not _OTHER_LEVEL.search(text.casefold())):
         return True
     return any(difflib.get_close_matches(w, _STRONG, n=1, cutoff=0.85) for w in tokens(text) if len(w) >= 6)
 

@@ -98,10 +98,10 @@ _FROM = re.compile(
     r"upgrad\w*|institutionali[sz]\w*|combin\w*|grow\w*|expand\w*)\s+(?P<d>(?:[\w/'-]+\s+){1,10}?)into\b")
 """What a question says the thing it asks about is made from: "turn the routine operations into a permanent body"."""
 _NOT = re.compile(
-    r"\b(?:not\s+just|not\s+only|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides|except(?:\s+for)?|"
+    r"\b(?:(?<!why )not\s+just|not\s+only|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides|except(?:\s+for)?|"
     r"as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
 """What a question says the thing it asks about is not: "one joint command, not just for disasters", "besides
-NATO"."""
+NATO" ("why not just let Mexico in" is a suggestion, not a contrast)."""
 def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
     """The question's words (folded) that say only what the thing it asks about is like, what it is made from,
     and what it is not: words about other things than the one asked about; and of the first, those naming

@@ -543,3 +543,16 @@ def test_who_asks_may_end_in_a_colon(wildfire):
     from perimeter.answers.shapes import who_asks
 
     assert who_asks("radio room here: once our crews are certified, what else?")[0] == "radio room here:"
+
+
+def test_bringing_or_letting_someone_into_something_is_their_joining_it(paper):
+    assert words("what step brings Canada into border enforcement") == ("canada", "join", "border", "enforcement")
+    assert resolve(paper, "why not just let Mexico into the aerospace defense command right now instead of "
+                          "waiting") == "A7"  # "why not just": a suggestion, not a contrast
+
+
+def test_a_level_of_something_else_is_no_chart_question(paper):
+    assert resolve_relationship(paper, "three-nation law enforcement coordinating body - what level of trust does "
+                                       "the author expect by then?") is None
+    assert resolve_relationship(paper, "what level of cooperation have Canada and Mexico reached") == (
+        "canada_mexico", None)
