@@ -28,6 +28,7 @@ PART_WEIGHT = 0.5
 """A word said within a synonym phrase ("center" of "training center") names its target this much alone."""
 TERM_WEIGHT = 0.5
 """A word of the source's own `terms:` about a target ("junior partner") names it this much."""
+_EVERYDAY = frozenset(EVERYDAY.split())
 _FUZZY_CUTOFF = 0.8
 _RESPELL_CUTOFF = 0.85
 """A word as written is read as another only when nearer than a folded one: "formal" is not "form"."""
@@ -292,8 +293,8 @@ def downstream(index: Index, target: str) -> set[str]:
 def respelt(index: Index, question: str) -> tuple[str, dict[str, str]]:
     """The question's words with each misspelling of a rule set's word as written replaced by it, and those."""
     said = tokens(question)
-    spelled = {w: near for w in dict.fromkeys(said) if w not in index.known
-               and (near := index.spelled(w, written=True)) is not None}
+    spelled = {w: near for w in dict.fromkeys(said) if w not in index.known and w not in _EVERYDAY
+               and (near := index.spelled(w, written=True)) is not None}  # "taking" is no misspelt "tracking"
     return " ".join(spelled.get(w, w) for w in said), spelled
 
 

@@ -102,6 +102,11 @@ _NOT = re.compile(
     r"as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
 """What a question says the thing it asks about is not: "one joint command, not just for disasters", "besides
 NATO" ("why not just let Mexico in" is a suggestion, not a contrast)."""
+_NEEDED = re.compile(r"^(?P<head>.*?)\bbefore\s+(?P<f>[^,;:?!.]+?)\s+(?:is|are|was|were|has|have|gets?|got|been)\b")
+"""What a question says its subject comes after, with its own verb: "can we run the exercise before the radio
+network is working" asks about the exercise ("what has to happen before the review" about the review)."""
+
+
 def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
     """The question's words (folded) that say only what the thing it asks about is like, what it is made from,
     and what it is not: words about other things than the one asked about; and of the first, those naming
@@ -109,11 +114,16 @@ def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
     said = WANTING.sub(" ", question.casefold().replace("’", "'"))
     found = [[next(g for g in m.groups() if g) for m in pattern.finditer(said)] for pattern in (LIKENESS, _FROM, _NOT)]
     found[0] += [m.group(0) for m in LIKENESS.finditer(said)]  # "modeled", "style": words of the likeness too
+    needed = _NEEDED.match(said)
+    if needed is not None and index.lexicon.fold(needed.group("head")):  # "can we run X before Y is working"
+        found[1].append(needed.group("f"))
     found.append([m.group("b") for m in LIKENESS.finditer(said) if m.group("b")])
     if not any(found):
         return frozenset(), frozenset(), frozenset(), frozenset()
     fold = index.lexicon.fold
-    outside = set(fold(respelt(index, _NOT.sub(" ", _FROM.sub(" ", LIKENESS.sub(" ", said))))[0]))
+    rest = _NOT.sub(" ", _FROM.sub(" ", LIKENESS.sub(" ", said)))
+    rest = rest.replace(needed.group("f"), " ") if needed is not None else rest
+    outside = set(fold(respelt(index, rest)[0]))
     return tuple(frozenset({w for phrase in phrases for w in fold(respelt(index, phrase)[0])} - outside)
                  for phrases in found)
 

@@ -556,3 +556,21 @@ def test_a_level_of_something_else_is_no_chart_question(paper):
                                        "the author expect by then?") is None
     assert resolve_relationship(paper, "what level of cooperation have Canada and Mexico reached") == (
         "canada_mexico", None)
+
+
+def test_what_a_subject_comes_after_with_a_verb_of_its_own_is_the_context():
+    from perimeter.files.sources import shipped_dir
+    from perimeter.pathway.compile import load_pathway
+
+    wildfire = load_pathway(shipped_dir("rules") / "examples" / "wildfire" / "rules.yaml")
+    assert resolve(wildfire, "can we run the annual three-province exercise before the common radio system is "
+                             "working?") == "joint-drill"
+    assert resolve(wildfire, "can the three provinces build their joint equipment store before the fund is "
+                             "approved") == "shared-depot"
+    assert resolve(wildfire, "what has to happen before the liaison desk is open") == "liaison-desk"  # the subject
+
+
+def test_an_everyday_word_is_never_read_as_a_misspelling(paper):
+    from perimeter.answers.ranking import rank
+
+    assert "taking" not in rank(paper, "is Mexico taking part in NORAD").spelled
