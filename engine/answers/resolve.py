@@ -186,9 +186,10 @@ def decide(pathway: Pathway, ranking: Ranking) -> str:
     # "what comes after B2": each step needing it, not B2
     chosen = tuple(Candidate(id=s, title=pathway.title_of(s), score=0.0, coverage=0.0, matched={})
                    for s in ranking.placed[:MAX_LISTED]) or contenders(pathway, ranking)
-    if len(chosen) == 1:
-        return chosen[0].id
-    if ranking.counted is not None and (not chosen or ranking.counted in {c.id for c in chosen}):
+    if len(chosen) == 1 and not (ranking.counted is not None and chosen[0].id in pathway.conditions):
+        return chosen[0].id  # ... but "the first move on the defense side, the army one" is a step, not SEDENA
+    if ranking.counted is not None and (not chosen or ranking.counted in {c.id for c in chosen}
+                                        or all(c.id in pathway.conditions for c in chosen)):
         return ranking.counted  # "the last security-sector step": the words alone did not tell
     if chosen:
         listed = ", ".join(f"{c.id} ({c.title})" for c in chosen)

@@ -54,7 +54,8 @@ def counted(pathway: Pathway, text: str) -> str | None:
 
 
 _AFTER = re.compile(
-    r"\b(?:what|which)\b[\w\s']{0,30}?\b(?:comes?|happens?|follows?|is|would\s+be)\s+(?:next\s+)?after\s+(?P<a>.+)"
+    r"\b(?:what|which)\b[\w\s']{0,30}?\b(?:comes?|happens?|follows?|is|would\s+be)\s+(?:next\s+)?(?:(?:right|just|immediately|directly)\s+)?"
+    r"after\s+(?P<a>.+)"
     r"|\bnext\s+(?:step|move|stage|thing)\s+after\s+(?P<b>.+)"
     r"|^(?:after|once)\s+(?P<c>[^,;:?]+)[,;:]\s*(?:what|which)\b.*\bnext\b"
     r"|\b(?:what|which)\b[\w\s']{0,20}?\bfollows\s+(?P<d>.+)"
@@ -97,12 +98,18 @@ _FROM = re.compile(
     r"\b(?:turn|turns|turning|turned|make|makes|making|transform\w*|convert\w*|merg\w*|fold\w*|consolidat\w*|"
     r"upgrad\w*|institutionali[sz]\w*|combin\w*|grow\w*|expand\w*)\s+(?P<d>(?:[\w/'-]+\s+){1,10}?)into\b")
 """What a question says the thing it asks about is made from: "turn the routine operations into a permanent body"."""
+_GIVEN = re.compile(
+    r"^(?:now\s+that|once|given\s+that|assuming(?:\s+that)?)\s+(?P<g>[^,;:?]+)[,;:]"
+    r"|\b(?:when|while|since|although|though|even\s+though)\s+(?P<h>[^,;:?]*\balready\b[^,;:?]*)")
+"""What a question takes as given: "now that the money is approved, can the depot go up", "why a command of its own
+when the army already does disaster relief under Plan DN-III"."""
 _NOT = re.compile(
     r"\b(?:(?<!why )not\s+just|not\s+only|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides|except(?:\s+for)?|"
     r"as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
 """What a question says the thing it asks about is not: "one joint command, not just for disasters", "besides
 NATO" ("why not just let Mexico in" is a suggestion, not a contrast)."""
-_NEEDED = re.compile(r"^(?P<head>.*?)\bbefore\s+(?P<f>[^,;:?!.]+?)\s+(?:is|are|was|were|has|have|gets?|got|been)\b")
+_NEEDED = re.compile(r"^(?P<head>.*?)\bbefore\s+(?P<f>[^,;:?!.]+?\s+(?:is|are|was|were|has|have|gets?|got|been)\b"
+                     r"[^,;:?!.]*)")
 """What a question says its subject comes after, with its own verb: "can we run the exercise before the radio
 network is working" asks about the exercise ("what has to happen before the review" about the review)."""
 
@@ -113,6 +120,7 @@ def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
     the model by name ("NATO-like", "JIATF-South style")."""
     said = WANTING.sub(" ", question.casefold().replace("’", "'"))
     found = [[next(g for g in m.groups() if g) for m in pattern.finditer(said)] for pattern in (LIKENESS, _FROM, _NOT)]
+    found[1] += [next(g for g in m.groups() if g) for m in _GIVEN.finditer(said)]  # taken as given: context too
     found[0] += [m.group(0) for m in LIKENESS.finditer(said)]  # "modeled", "style": words of the likeness too
     needed = _NEEDED.match(said)
     if needed is not None and index.lexicon.fold(needed.group("head")):  # "can we run X before Y is working"
@@ -121,7 +129,7 @@ def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
     if not any(found):
         return frozenset(), frozenset(), frozenset(), frozenset()
     fold = index.lexicon.fold
-    rest = _NOT.sub(" ", _FROM.sub(" ", LIKENESS.sub(" ", said)))
+    rest = _GIVEN.sub(" ", _NOT.sub(" ", _FROM.sub(" ", LIKENESS.sub(" ", said))))
     rest = rest.replace(needed.group("f"), " ") if needed is not None else rest
     outside = set(fold(respelt(index, rest)[0]))
     return tuple(frozenset({w for phrase in phrases for w in fold(respelt(index, phrase)[0])} - outside)
@@ -130,11 +138,12 @@ def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
 
 _ASKER = re.compile(
     r"^\s*(?:as\s+(?:a|an|the|someone|somebody|one)\b[^,:;?]*[,:;]"
-    r"|from\s+the\s+[^,:;?]*:"
+    r"|from\s+the\s+[^,:;?]*:|[^.?!,:;]{0,40}\bquestion\s*:"
     r"|[^.?!,:;]{0,60}\bhere\b(?:\s*[:;-]|[^.?!]*[.!])"
     r"|i(?:'m|'ve|\s+am|\s+have|\s+\w+)\b[^.?!]*[.!])\s+", re.IGNORECASE)
 """Words before a question saying who asks: "As a CBP agent on the Arizona line,", "From the Pentagon Mexico
-desk:", "Retired USAF officer here, served at Peterson.", "I supervise Border Patrol agents in El Paso."."""
+desk:", "Treasury question:", "Retired USAF officer here, served at Peterson.", "I supervise Border Patrol
+agents in El Paso."."""
 
 
 def who_asks(question: str) -> tuple[str, str]:

@@ -574,3 +574,20 @@ def test_an_everyday_word_is_never_read_as_a_misspelling(paper):
     from perimeter.answers.ranking import rank
 
     assert "taking" not in rank(paper, "is Mexico taking part in NORAD").spelled
+
+
+def test_what_a_question_takes_as_given_is_the_context(paper):
+    from perimeter.answers.index import index_of
+    from perimeter.answers.shapes import besides
+
+    assert {"money", "approv"} <= besides(index_of(paper), "now that the money is approved, can the depot go up")[1]
+    assert resolve(paper, "Why would SEDENA need a dedicated humanitarian/disaster command when the army and air force "
+                          "already do disaster relief under Plan DN-III?") == "A1"
+    assert resolve(paper, "is A3 achievable before the navy has its own HA/DR command?") == "A3"  # not A2, needed
+    assert resolve(paper, "What comes right after the US and Mexico create their information-sharing coordination "
+                          "mechanism?") == "C2"
+
+
+def test_counting_the_first_step_of_a_lane_is_never_answered_by_a_condition(paper):
+    assert resolve(paper, "what's the very first move on the defense side of downie's pathway, the army/air force "
+                          "one?") == "A1"  # not SEDENA, whose words "army/air force" are
