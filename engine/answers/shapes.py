@@ -140,7 +140,7 @@ _ASKER = re.compile(
     r"^\s*(?:as\s+(?:a|an|the|someone|somebody|one)\b[^,:;?]*[,:;]"
     r"|from\s+the\s+[^,:;?]*:|[^.?!,:;]{0,40}\bquestion\s*:"
     r"|[^.?!,:;]{0,60}\bhere\b(?:\s*[:;-]|[^.?!]*[.!])"
-    r"|i(?:'m|'ve|\s+am|\s+have|\s+\w+)\b[^.?!]*[.!])\s+", re.IGNORECASE)
+    r"|i(?:'m|'ve|\s+am|\s+have|\s+\w+)\b[^.?!:]*[.!:])\s+", re.IGNORECASE)
 """Words before a question saying who asks: "As a CBP agent on the Arizona line,", "From the Pentagon Mexico
 desk:", "Treasury question:", "Retired USAF officer here, served at Peterson.", "I supervise Border Patrol
 agents in El Paso."."""

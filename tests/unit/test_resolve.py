@@ -591,3 +591,10 @@ def test_what_a_question_takes_as_given_is_the_context(paper):
 def test_counting_the_first_step_of_a_lane_is_never_answered_by_a_condition(paper):
     assert resolve(paper, "what's the very first move on the defense side of downie's pathway, the army/air force "
                           "one?") == "A1"  # not SEDENA, whose words "army/air force" are
+
+
+def test_who_asks_in_the_first_person_may_end_in_a_colon():
+    from perimeter.answers.shapes import who_asks
+
+    assert who_asks("I'm drafting a fact sheet for our office: when was NORTHCOM set up?") == (
+        "I'm drafting a fact sheet for our office:", "when was NORTHCOM set up?")
