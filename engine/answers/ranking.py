@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from ..pathway.compiled import Pathway
 from .index import TERM_WEIGHT, Index, downstream, index_of, respelt
-from .shapes import asks_if_it_exists, besides, who_asks
+from .shapes import Besides, asks_if_it_exists, besides, who_asks
 
 FUZZY_QUALITY = 0.8
 """A word matched by spelling counts this much of a word matched exactly."""
@@ -114,7 +114,7 @@ def rank(pathway: Pathway, question: str) -> Ranking:
     known = sum(index.idf[w] * q * (TERM_WEIGHT if w in index.termed else 1.0) for w, q in meant.values()) or 1.0
     other = besides(index, text)  # "a joint command like CJOC": CJOC is what it is like, not what is asked
     parties = tuple(dict.fromkeys(w for a, (w, _) in meant.items() if w in index.parties
-                                  and a not in other[0] and a not in other[2]))
+                                  and a not in other.like and a not in other.not_))
     scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
                     key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]
     scored = _with_references(index, pathway, asked, meant, parties, _with_model(index, other, meant, scored))
@@ -131,12 +131,11 @@ def rank(pathway: Pathway, question: str) -> Ranking:
 
 _Scored = list[tuple[float, float, dict[str, str], str]]
 
-def _with_model(index: Index, besides: tuple[frozenset[str], ...], meant: dict[str, tuple[str, float]],
-                scored: _Scored) -> _Scored:
+def _with_model(index: Index, other: Besides, meant: dict[str, tuple[str, float]], scored: _Scored) -> _Scored:
     """The candidates with a target the question names only as what its subject is like, or by name as that
     ("a NATO-like alliance"), scoring `MODEL`, only as what it is made from, or at all as what it is not,
     `ASIDE` (`shapes.besides`); those words counted as matched by the others: they say which."""
-    like, made_from, not_, by_name = besides
+    like, made_from, not_, by_name = other
     model = like | made_from | not_
     if not model:
         return scored

@@ -3,7 +3,12 @@
 "what is SEMAR and which forces does it command" asks about SEMAR whatever else
 it says (`defined`); "the last security-sector step" counts the steps of a lane
 (`counted`); "what comes after the interagency teams" asks about the step that
-follows the one it names (`ordered`, then `neighbours`).
+follows the one it names (`ordered`, then `neighbours`).  Some words of a
+question are about other things than the one asked about (`besides`): what it
+is like ("a joint command like CJOC"), made from ("turn the operations into a
+permanent body"), takes as given ("now that the money is approved"), or is not
+("not just for disasters"); some say who asks (`who_asks`: "As a CBP agent on the
+Arizona line,"); and "is there already ..." asks what exists (`asks_if_it_exists`).
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection
+from typing import NamedTuple
 
 from ..pathway.compiled import Pathway
-from .lexicon import LIKENESS, WANTING, tokens
 from .index import Index, index_of, respelt
+from .lexicon import LIKENESS, WANTING, tokens
 
 _DEFINE = re.compile(r"^(?:what|who)\s+(?:is|was|are|were)\s+(.+?)\s*(?:\band\b|$)")
 """A question asking what something is, by name, before anything else: "what is SEMAR and which forces ..."."""
@@ -54,8 +60,8 @@ def counted(pathway: Pathway, text: str) -> str | None:
 
 
 _AFTER = re.compile(
-    r"\b(?:what|which)\b[\w\s']{0,30}?\b(?:comes?|happens?|follows?|is|would\s+be)\s+(?:next\s+)?(?:(?:right|just|immediately|directly)\s+)?"
-    r"after\s+(?P<a>.+)"
+    r"\b(?:what|which)\b[\w\s']{0,30}?\b(?:comes?|happens?|follows?|is|would\s+be)\s+(?:next\s+)?"
+    r"(?:(?:right|just|immediately|directly)\s+)?after\s+(?P<a>.+)"
     r"|\bnext\s+(?:step|move|stage|thing)\s+after\s+(?P<b>.+)"
     r"|^(?:after|once)\s+(?P<c>[^,;:?]+)[,;:]\s*(?:what|which)\b.*\bnext\b"
     r"|\b(?:what|which)\b[\w\s']{0,20}?\bfollows\s+(?P<d>.+)"
@@ -104,8 +110,8 @@ _GIVEN = re.compile(
 """What a question takes as given: "now that the money is approved, can the depot go up", "why a command of its own
 when the army already does disaster relief under Plan DN-III"."""
 _NOT = re.compile(
-    r"\b(?:(?<!why )not\s+just|not\s+only|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides|except(?:\s+for)?|"
-    r"as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
+    r"\b(?:(?<!why )not\s+just|not\s+only|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides|"
+    r"except(?:\s+for)?|as\s+opposed\s+to|unlike)\s+(?P<e>[^,;:?!.()]+)")
 """What a question says the thing it asks about is not: "one joint command, not just for disasters", "besides
 NATO" ("why not just let Mexico in" is a suggestion, not a contrast)."""
 _NEEDED = re.compile(r"^(?P<head>.*?)\bbefore\s+(?P<f>[^,;:?!.]+?\s+(?:is|are|was|were|has|have|gets?|got|been)\b"
@@ -114,26 +120,42 @@ _NEEDED = re.compile(r"^(?P<head>.*?)\bbefore\s+(?P<f>[^,;:?!.]+?\s+(?:is|are|wa
 network is working" asks about the exercise ("what has to happen before the review" about the review)."""
 
 
-def besides(index: Index, question: str) -> tuple[frozenset[str], ...]:
-    """The question's words (folded) that say only what the thing it asks about is like, what it is made from,
-    and what it is not: words about other things than the one asked about; and of the first, those naming
-    the model by name ("NATO-like", "JIATF-South style")."""
+class Besides(NamedTuple):
+    """A question's words (folded) about other things than the one it asks about."""
+
+    like: frozenset[str] = frozenset()
+    """What it is like: "a joint command like CJOC", "modeled on the Key West task force", "the IBET model"."""
+    made_from: frozenset[str] = frozenset()
+    """What it is made from, comes after or takes as given: "turn the operations into a permanent body", "before
+    the radio network is working", "now that the money is approved"."""
+    not_: frozenset[str] = frozenset()
+    """What it is not: "not just for disasters", "besides NATO", "instead of ..."."""
+    by_name: frozenset[str] = frozenset()
+    """Of `like`, those naming the model by name: "NATO-like", "JIATF-South style"."""
+
+
+def besides(index: Index, question: str) -> Besides:
+    """The question's words that are about other things than the one it asks about (`Besides`)."""
     said = WANTING.sub(" ", question.casefold().replace("’", "'"))
-    found = [[next(g for g in m.groups() if g) for m in pattern.finditer(said)] for pattern in (LIKENESS, _FROM, _NOT)]
-    found[1] += [next(g for g in m.groups() if g) for m in _GIVEN.finditer(said)]  # taken as given: context too
-    found[0] += [m.group(0) for m in LIKENESS.finditer(said)]  # "modeled", "style": words of the likeness too
+    like = [next(g for g in m.groups() if g) for m in LIKENESS.finditer(said)]
+    like += [m.group(0) for m in LIKENESS.finditer(said)]  # "modeled", "style": words of the likeness too
+    made_from = [next(g for g in m.groups() if g) for m in (*_FROM.finditer(said), *_GIVEN.finditer(said))]
     needed = _NEEDED.match(said)
     if needed is not None and index.lexicon.fold(needed.group("head")):  # "can we run X before Y is working"
-        found[1].append(needed.group("f"))
-    found.append([m.group("b") for m in LIKENESS.finditer(said) if m.group("b")])
-    if not any(found):
-        return frozenset(), frozenset(), frozenset(), frozenset()
+        made_from.append(needed.group("f"))
+    not_ = [m.group("e") for m in _NOT.finditer(said)]
+    by_name = [m.group("b") for m in LIKENESS.finditer(said) if m.group("b")]
+    if not (like or made_from or not_):
+        return Besides()
     fold = index.lexicon.fold
     rest = _GIVEN.sub(" ", _NOT.sub(" ", _FROM.sub(" ", LIKENESS.sub(" ", said))))
     rest = rest.replace(needed.group("f"), " ") if needed is not None else rest
     outside = set(fold(respelt(index, rest)[0]))
-    return tuple(frozenset({w for phrase in phrases for w in fold(respelt(index, phrase)[0])} - outside)
-                 for phrases in found)
+
+    def words(phrases: list[str]) -> frozenset[str]:
+        return frozenset({w for phrase in phrases for w in fold(respelt(index, phrase)[0])} - outside)
+
+    return Besides(words(like), words(made_from), words(not_), words(by_name))
 
 
 _ASKER = re.compile(

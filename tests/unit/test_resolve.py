@@ -457,9 +457,10 @@ def test_what_a_question_says_its_subject_is_like_names_the_model_not_the_subjec
     from perimeter.answers.shapes import besides
 
     index = index_of(paper)
-    assert besides(index, "a Mexican joint command like CJOC")[0] == {"cjoc"}
-    assert besides(index, "a JIATF-South style setup for the US and Mexico")[0] == {"jiatf", "south", "styl"}
-    assert besides(index, "would Mexico like to join NORAD")[0] == frozenset()  # wanting, not likeness
+    assert besides(index, "a Mexican joint command like CJOC").like == {"cjoc"}
+    assert besides(index, "a JIATF-South style setup for the US and Mexico").like == {"jiatf", "south", "styl"}
+    assert besides(index, "a JIATF-South style setup").by_name == {"jiatf", "south"}
+    assert besides(index, "would Mexico like to join NORAD").like == frozenset()  # wanting, not likeness
     assert resolve(paper, "could we set up integrated border teams on the southern border like the ones we run "
                           "with canada") == "B1"
     assert resolve(paper, "southern border version of the RCMP/CBP border teams, what's needed") == "B1"
@@ -472,7 +473,8 @@ def test_an_actor_of_two_units_is_two_actors_to_a_question_naming_one(paper):
     units = index_of(paper).units
     assert units["A3"] == (frozenset({"sedena"}), frozenset({"semar"}))  # "Mexico (SEDENA and SEMAR)"
     assert len(units["A1"]) == 1 and "mexico" in units["A1"][0]  # "Mexico (SEDENA)": one unit, the actor
-    assert resolve(paper, "Has SEMAR created a command to coordinate Navy and Marine Corps disaster operations?") == "A2"
+    assert resolve(paper, "Has SEMAR created a command to coordinate Navy and Marine Corps disaster "
+                          "operations?") == "A2"
     assert resolve(paper, "what must Mexico do before SEDENA and SEMAR share one joint HA/DR command") == "A3"
 
 
@@ -481,11 +483,11 @@ def test_what_a_subject_is_made_from_or_is_not_is_another_thing_than_the_subject
     from perimeter.answers.shapes import besides
 
     index = index_of(paper)
-    _, made_from, not_, _ = besides(index, "turning the routine US-Mexico joint operations into a permanent body")
+    made_from = besides(index, "turning the routine US-Mexico joint operations into a permanent body").made_from
     assert {"routin", "joint", "operation"} <= made_from
     assert resolve(paper, "turning the routine US-Mexico joint operations against traffickers into a permanent "
                           "institution") == "B4"  # not B2, the operations it is made from
-    assert besides(index, "one joint command, not just for disasters")[2] == {"ha_dr"}
+    assert besides(index, "one joint command, not just for disasters").not_ == {"ha_dr"}
     assert resolve(paper, "what would it take for mexico to have one joint command over its land sea and air forces, "
                           "not just for disasters") == "A5"  # not A3, an HA/DR command
     assert resolve(paper, "besides NATO, what bilateral committee did the US and Canada set up after WWII?") == \
@@ -502,7 +504,8 @@ def test_who_asks_is_not_what_is_asked(paper):
 
     assert who_asks("Retired USAF officer here, served at Peterson. Is Mexico close to joining NORAD?") == (
         "Retired USAF officer here, served at Peterson.", "Is Mexico close to joining NORAD?")
-    assert who_asks("As a CBP agent on the Arizona line, what does B1 need?")[0] == "As a CBP agent on the Arizona line,"
+    assert who_asks("As a CBP agent on the Arizona line, what does B1 need?")[0] == (
+        "As a CBP agent on the Arizona line,")
     assert who_asks("From the Pentagon Mexico desk: what does C1 need?")[1] == "what does C1 need?"
     assert who_asks("I wonder why Mexico can't join NORAD.") == ("", "I wonder why Mexico can't join NORAD.")
     assert resolve(paper, "Retired USAF officer here, served at Peterson. Is Mexico anywhere close to being "
@@ -580,7 +583,8 @@ def test_what_a_question_takes_as_given_is_the_context(paper):
     from perimeter.answers.index import index_of
     from perimeter.answers.shapes import besides
 
-    assert {"money", "approv"} <= besides(index_of(paper), "now that the money is approved, can the depot go up")[1]
+    given = besides(index_of(paper), "now that the money is approved, can the depot go up").made_from
+    assert {"money", "approv"} <= given
     assert resolve(paper, "Why would SEDENA need a dedicated humanitarian/disaster command when the army and air force "
                           "already do disaster relief under Plan DN-III?") == "A1"
     assert resolve(paper, "is A3 achievable before the navy has its own HA/DR command?") == "A3"  # not A2, needed
