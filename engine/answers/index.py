@@ -230,10 +230,17 @@ def _actor_words(lexicon: Lexicon, actor: str) -> frozenset[str]:
 _PARTS = re.compile(r"\s*(?:,|/|\band\b|\bor\b)\s*")
 
 
+_LIKE_HINTS = re.compile("like|resembl|similar|akin|model|pattern|based|copied|version|equivalent|counterpart|"
+                         "copy|style|type")
+"""A word one of `LIKENESS`'s patterns needs: a name with none of them says nothing of likeness."""
+
+
 def _likened(lexicon: Lexicon, text: str) -> frozenset[str]:
     """The words of a name saying only what its target is like ("Mexico creates a Joint Force Command (like
     CJOC and USNORTHCOM)": CJOC, USNORTHCOM)."""
     said = text.casefold()
+    if _LIKE_HINTS.search(said) is None:  # most names say nothing of the kind: no pattern to run
+        return frozenset()
     phrases = [next(g for g in m.groups() if g) for m in LIKENESS.finditer(said)]
     if not phrases:
         return frozenset()
@@ -246,18 +253,21 @@ def _units(lexicon: Lexicon, texts: dict[str, tuple[tuple[str, ...], tuple[str, 
     """`Index.units` and `Index.branches`: "Mexico (SEDENA and SEMAR)" is two units, SEDENA and SEMAR ("Mexico
     (SSP)" is one, the actor); a target naming no actor, the parties its title names (`acting`)."""
     units: dict[str, tuple[frozenset[str], ...]] = {}
+    parted: dict[str, list[frozenset[str]]] = {}  # an actor's parts, once per actor as written
     for id_, (_, actors) in texts.items():
+        if not any("(" in actor for actor in actors):
+            units[id_] = acting[id_]  # no parenthesis: each actor is one unit, as `acting` has it
+            continue
         each: list[frozenset[str]] = []
-        for actor in actors:
-            inside = re.search(r"\(([^)]*)\)", actor)
-            parts = [frozenset(lexicon.fold(p)) - principals for p in _PARTS.split(inside.group(1))] if inside else []
-            parts = [p for p in parts if p]
-            each += parts if len(parts) > 1 else [_actor_words(lexicon, actor)]  # one part: the actor itself
-        units[id_] = tuple(each) or acting[id_]
-    branches = frozenset(w for id_, (_, actors) in texts.items() for actor in actors
-                         if (inside := re.search(r"\(([^)]*)\)", actor)) for w in lexicon.fold(inside.group(1))
-                         if w not in principals)
-    return units, branches
+        for actor, whole in zip(actors, acting[id_]):
+            if actor not in parted:
+                inside = re.search(r"\(([^)]*)\)", actor)
+                parts = [frozenset(lexicon.fold(p)) - principals for p in _PARTS.split(inside.group(1))] if inside \
+                    else []
+                parted[actor] = [p for p in parts if p]
+            each += parted[actor] if len(parted[actor]) > 1 else [whole]  # one part: the actor itself
+        units[id_] = tuple(each)
+    return units, frozenset(w for parts in parted.values() for part in parts for w in part)
 
 
 def _chart_texts(pathway: Pathway) -> tuple[str, ...]:
