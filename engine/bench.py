@@ -199,7 +199,8 @@ def _p99(times: list[float]) -> float:
 
 
 def _questions(pathway: Pathway, deepest: str) -> tuple[str, ...]:
-    """Questions in words a reader of the generated rule set might type: a title, an alias, a near miss, what comes after it."""
+    """Questions in words a reader of the generated rule set might type: a title, an alias, a near miss, and
+    what comes after a step."""
     step = pathway.steps[deepest]
     return (f"why isn't {step.title.lower()} done yet", f"what does the {step.aliases[0]} need",
             f"{step.title} of the first", "generated stepp", f"what comes after {step.title.lower()}")

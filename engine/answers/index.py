@@ -35,6 +35,7 @@ _RESPELL_CUTOFF = 0.85
 _FUZZY_MIN_LENGTH = 5
 _RESPELLINGS_KEPT = 100_000
 
+
 @dataclass(frozen=True)
 class Index:
     """A rule set's targets as words: built once per pathway (`index_of`) and read by every question."""
@@ -45,7 +46,9 @@ class Index:
     content: dict[str, tuple[str, ...]]
     """A phrase's content words (filler dropped) to the targets that have it."""
     words: dict[str, dict[str, float]]
-    """Each target's words, each with its weight (1, or ACTOR_WEIGHT for an actor's only)."""
+    """Each target's words, each with its weight: 1 for a word of its names; half (PART_WEIGHT) for one said
+    within a synonym phrase or saying what it is like; ACTOR_WEIGHT for an actor's only; TERM_WEIGHT for a
+    word only its `terms:` have."""
     phrases: dict[str, tuple[frozenset[str], ...]]
     inverted: dict[str, frozenset[str]]
     idf: dict[str, float]
@@ -228,7 +231,7 @@ def _actor_words(lexicon: Lexicon, actor: str) -> frozenset[str]:
 
 
 _PARTS = re.compile(r"\s*(?:,|/|\band\b|\bor\b)\s*")
-
+"""What separates the units an actor's parenthesis names: "SEDENA and SEMAR", "DEA, ATF, FBI"."""
 
 _LIKE_HINTS = re.compile("like|resembl|similar|akin|model|pattern|based|copied|version|equivalent|counterpart|"
                          "copy|style|type")

@@ -111,16 +111,20 @@ def rank(pathway: Pathway, question: str) -> Ranking:
                 Candidate(id=h, title=pathway.title_of(h), score=1.0, coverage=1.0,
                           matched={w: meant[w][0] if w in meant else w for w in asked})
                 for h in sorted(hits, key=pathway.order_key)))
-    known = sum(index.idf[w] * q * (TERM_WEIGHT if w in index.termed else 1.0) for w, q in meant.values()) or 1.0
+    known = sum(_known(index, w, q) for w, q in meant.values()) or 1.0
     other = besides(index, text)  # "a joint command like CJOC": CJOC is what it is like, not what is asked
     parties = tuple(dict.fromkeys(w for a, (w, _) in meant.items() if w in index.parties
                                   and a not in other.like and a not in other.not_))
-    scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)),
-                    key=lambda s: (-s[0], pathway.order_key(s[3])))[:KEPT]
-    scored = _with_references(index, pathway, asked, meant, parties, _with_model(index, other, meant, scored))
+
+    def by_score(s: tuple[float, float, dict[str, str], str]) -> tuple[float, tuple[int, int, str]]:
+        return -s[0], pathway.order_key(s[3])  # best first; ties in the rule set's order
+
+    scored = sorted((_score(index, t, meant, parties) + (t,) for t in _hits(index, pathway, meant)), key=by_score)
+    scored = _with_references(index, pathway, asked, meant, parties, _with_model(index, other, meant, scored[:KEPT]))
     if asks_if_it_exists(text):  # "is there already a US/Mexico customs organization": a state of things
-        scored = sorted(((score * (EXISTS if t in pathway.steps else 1.0), weight, matched, t)
-                         for score, weight, matched, t in scored), key=lambda s: (-s[0], pathway.order_key(s[3])))
+        scored = [(score * (EXISTS if t in pathway.steps else 1.0), weight, matched, t)
+                  for score, weight, matched, t in scored]
+    scored.sort(key=by_score)  # once, after every reading has weighed in
     everyday = tuple(w for w in unknown if w in index.everyday)
     foreign = tuple(w for w in unknown if w not in index.spoken and w not in index.everyday)
     return Ranking(question=question, words=asked, unknown=tuple(unknown), foreign=foreign, everyday=everyday,
@@ -130,6 +134,14 @@ def rank(pathway: Pathway, question: str) -> Ranking:
 
 
 _Scored = list[tuple[float, float, dict[str, str], str]]
+"""Candidates as they are scored: (score, weight of the words matched, those words, target)."""
+
+
+def _known(index: Index, word: str, quality: float) -> float:
+    """What a question's word weighs toward how much of the question a target covers: its rarity, less when
+    matched by spelling, half when only the source's terms have it."""
+    return index.idf[word] * quality * (TERM_WEIGHT if word in index.termed else 1.0)
+
 
 def _with_model(index: Index, other: Besides, meant: dict[str, tuple[str, float]], scored: _Scored) -> _Scored:
     """The candidates with a target the question names only as what its subject is like, or by name as that
@@ -151,9 +163,9 @@ def _with_model(index: Index, other: Besides, meant: dict[str, tuple[str, float]
                            target))
             continue
         extra = {a: meant[a][0] for a in model if a in meant and a not in matched}
-        mended.append((score, weight + sum(index.idf[w] * meant[a][1] for a, w in extra.items()),
+        mended.append((score, weight + sum(_known(index, w, meant[a][1]) for a, w in extra.items()),
                        {**matched, **extra}, target))
-    return sorted(mended, key=lambda s: -s[0])
+    return mended
 
 
 def _with_references(index: Index, pathway: Pathway, asked: tuple[str, ...], meant: dict[str, tuple[str, float]],
@@ -176,8 +188,8 @@ def _with_references(index: Index, pathway: Pathway, asked: tuple[str, ...], mea
                 weight += sum(index.idf[w] * meant[a][1] * index.words[n][w] for a, w in extra.items())
                 matched = {**matched, **extra}
         mended.append((score, weight, matched, target))
-    return sorted(((score * (CONTEXT if target in context else 1.0), weight, matched, target)
-                   for score, weight, matched, target in mended), key=lambda s: (-s[0], pathway.order_key(s[3])))
+    return [(score * (CONTEXT if target in context else 1.0), weight, matched, target)
+            for score, weight, matched, target in mended]
 
 
 def _hits(index: Index, pathway: Pathway, meant: dict[str, tuple[str, float]]) -> set[str]:

@@ -81,14 +81,16 @@ def match(pathway: Pathway, question: str) -> Ranking:
             Candidate(id=direct, title=pathway.title_of(direct), score=1.0, coverage=1.0, matched={}),))
     _no_unknown_ids(pathway, text)
     ranking = rank(pathway, text)
-    found = {"defined": defined(pathway, text), "counted": counted(pathway, text), "placed": _placed(pathway, text)}
+    found = {"defined": defined(pathway, text), "counted": counted(pathway, text),
+             "placed": _placed(pathway, text, ranking)}
     found = {key: value for key, value in found.items() if value}
     return ranking.model_copy(update=found) if found else ranking
 
 
-def _placed(pathway: Pathway, text: str) -> tuple[str, ...]:
+def _placed(pathway: Pathway, text: str, ranking: Ranking) -> tuple[str, ...]:
     """The steps a question asks for by their place after or just before another it names ("what comes after
-    the interagency teams": B4): of several, the one the whole question scores clearly best, else all."""
+    the interagency teams": B4): of several, the one the whole question (`ranking`) scores clearly best, else
+    all."""
     asked = ordered(text)
     if asked is None:
         return ()
@@ -107,10 +109,10 @@ def _placed(pathway: Pathway, text: str) -> tuple[str, ...]:
     if named is not None and not found:
         none = f"no step needs {named}" if after else f"{named} needs no step"
         raise UnknownIdError(f"'{text}' asks for the step {'after' if after else 'just before'} {named}: {none}",
-                             hint=f"ask about {named} itself, or give another id")
+                             hint=f"ask about {named} itself, or give another id", candidates=[named])
     if len(found) < 2:
         return found
-    scores = {c.id: c.score for c in rank(pathway, text).candidates}
+    scores = {c.id: c.score for c in ranking.candidates}
     found = tuple(sorted(found, key=lambda s: -scores.get(s, 0.0)))
     best, second = found[:2]
     return (best,) if scores.get(best, 0.0) > 0 and scores.get(second, 0.0) <= RUNNER_UP * scores[best] else found
@@ -186,10 +188,11 @@ def decide(pathway: Pathway, ranking: Ranking) -> str:
     # "what comes after B2": each step needing it, not B2
     chosen = tuple(Candidate(id=s, title=pathway.title_of(s), score=0.0, coverage=0.0, matched={})
                    for s in ranking.placed[:MAX_LISTED]) or contenders(pathway, ranking)
-    if len(chosen) == 1 and not (ranking.counted is not None and chosen[0].id in pathway.conditions):
-        return chosen[0].id  # ... but "the first move on the defense side, the army one" is a step, not SEDENA
-    if ranking.counted is not None and (not chosen or ranking.counted in {c.id for c in chosen}
-                                        or all(c.id in pathway.conditions for c in chosen)):
+    if ranking.counted is not None:  # a question counting steps is about a step: "the first move on the defense
+        chosen = tuple(c for c in chosen if c.id not in pathway.conditions)  # side, the army one" is not SEDENA
+    if len(chosen) == 1:
+        return chosen[0].id
+    if ranking.counted is not None and (not chosen or ranking.counted in {c.id for c in chosen}):
         return ranking.counted  # "the last security-sector step": the words alone did not tell
     if chosen:
         listed = ", ".join(f"{c.id} ({c.title})" for c in chosen)

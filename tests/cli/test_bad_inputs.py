@@ -68,6 +68,7 @@ ISSUE_ITEMS = {
     "question-paste": {"rules"},
     "question-control": {"rules"},
     "question-script": {"rules"},
+    "question-order": {"rules"},  # the step after the last, or before the first
 }
 
 # An error with a location reads `file:line:col: code: message (hint)`; one without, `perimeter: ...`.

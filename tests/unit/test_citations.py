@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -42,6 +43,18 @@ MAX_ELIDED = 1500
 """The most text an elision may stand for, in characters: a page's footnotes, not a paragraph skipped."""
 
 
+@functools.cache
+def _paper() -> str:
+    """The paper's text, normalised: read once for every quote and term."""
+    return _normalise(PAPER.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _paper_folded() -> str:
+    """The paper's text, normalised and casefolded (a term may start a sentence there: "Key West")."""
+    return _paper().casefold()
+
+
 def _found(quote: str, paper: str) -> bool:
     """Whether each part of `quote` appears in `paper`, in order, with at most MAX_ELIDED characters between."""
     position = None
@@ -64,7 +77,7 @@ def test_an_elided_quote_must_match_on_both_sides_and_close_together():
 @pytest.mark.skipif(not PAPER.exists(), reason=f"the paper is not beside the checkout ({PAPER})")
 @pytest.mark.parametrize(("where", "quote"), QUOTES, ids=[w for w, _ in QUOTES])
 def test_quote_appears_word_for_word(where, quote):
-    assert _found(quote, _normalise(PAPER.read_text(encoding="utf-8"))), where
+    assert _found(quote, _paper()), where
 
 
 def _terms(node, where=""):
@@ -91,4 +104,4 @@ def test_the_shipped_rules_carry_the_papers_own_terms():
 @pytest.mark.parametrize(("where", "term"), TERMS, ids=[w for w, _ in TERMS])
 def test_a_term_is_the_papers_own_words(where, term):
     """A term is said word for word in the paper, as a quote is (case aside: "Key West" starts a sentence)."""
-    assert _normalise(term).casefold() in _normalise(PAPER.read_text(encoding="utf-8")).casefold(), where
+    assert _normalise(term).casefold() in _paper_folded(), where
